@@ -1,0 +1,36 @@
+# Polystack: `make demo` renders a demo workspace and starts it; `make test` runs every tier.
+.DEFAULT_GOAL := help
+SHELL := bash
+export UV_PYTHON_DOWNLOADS := never
+PYTEST_WORKERS ?= 2
+UV := uv
+
+.PHONY: help setup test test-fast lint docs demo clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: ## install the tools the tests and the demo need (idempotent)
+	@scripts/setup
+
+lint: setup ## lint the suite's own code and configs
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run yamllint --strict -c .yamllint.yml .
+	$(UV) run shellcheck scripts/setup .ci/run
+
+docs: setup ## build the user documentation (strict)
+	$(UV) run mkdocs build --strict --quiet --site-dir site
+
+test: setup lint ## run every test tier, as CI does
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test-fast: setup ## tiers 1 and 2 only
+	$(UV) run pytest -n $(PYTEST_WORKERS) -m "unit or render"
+
+demo: setup ## render a demo workspace into ./demo and start it
+	$(UV) run python scripts/demo.py
+
+clean: ## remove build output
+	rm -rf demo site .pytest_cache .coverage htmlcov

@@ -1,0 +1,117 @@
+"""Jinja glue between Copier and the suite model (`model.py`).
+
+Copier loads this file by path, so every template version renders with its own copy of
+the model. It adds to every render context:
+
+- `suite`: the validated `Suite` (services with ports, routes, URLs, image names);
+- `service`: for a backend or frontend repo, its own entry of the manifest;
+
+and the filters the questions' validators use, which return '' or the error message.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+
+
+def _load_model() -> ModuleType:
+    """Load model.py beside this file under a name unique to its path."""
+    path = Path(__file__).with_name("model.py")
+    name = f"polystack_model_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+model = _load_model()
+
+SHARED_KEYS = (
+    "project_name", "project_slug", "organization", "domain", "registry",
+    "python_version", "node_version", "services",
+)  # fmt: skip
+
+
+def _error(check: Any, *args: Any) -> str:
+    try:
+        check(*args)
+    except model.ManifestError as error:
+        return str(error)
+    return ""
+
+
+def suite_from(answers: dict[str, Any]) -> Any:
+    return model.build_suite(**{key: answers[key] for key in SHARED_KEYS if key in answers})
+
+
+def services_error(services: object) -> str:
+    return _error(model.check_services, services)
+
+
+def answers_error(answers: dict[str, Any]) -> str:
+    return _error(suite_from, answers)
+
+
+def service_name_error(service_name: str, services: object, kind: str) -> str:
+    def check() -> None:
+        model.select_service(model.check_services(services), kind, service_name or None)
+
+    return _error(check)
+
+
+def first_service_of(services: object, kind: str) -> str:
+    """The default `service_name`: the first entry of the repo's kind, or ''."""
+    if isinstance(services, list):
+        for entry in services:
+            if isinstance(entry, dict) and entry.get("kind") == kind:
+                return str(entry.get("name", ""))
+    return ""
+
+
+class PolystackExtension(ContextHook):
+    """Adds `suite` and `service` to the context once the answers are complete."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self._cache: dict[str, tuple[Any, Any]] = {}
+        environment.filters.update(
+            {
+                "slugify": model.slugify,
+                "default_registry": model.default_registry,
+                "services_error": services_error,
+                "service_name_error": service_name_error,
+                "name_error": lambda value, what: _error(model.check_name, value, what),
+                "domain_error": lambda value: _error(model.check_domain, value),
+                "organization_error": lambda value: _error(model.check_organization, value),
+                "registry_error": lambda value: _error(model.check_registry, value),
+                "first_service_of": first_service_of,
+                "to_json": lambda value: json.dumps(value, sort_keys=True),
+            }
+        )
+
+    def hook(self, context: dict[str, Any]) -> None:
+        if not all(key in context for key in SHARED_KEYS) or "template_kind" not in context:
+            return  # still asking questions
+        answers = {key: context[key] for key in SHARED_KEYS}
+        key = json.dumps([answers, context.get("service_name")], sort_keys=True, default=str)
+        if key not in self._cache:
+            try:
+                suite = suite_from(answers)
+            except model.ManifestError:
+                return  # the questions' validators report it
+            kind = context["template_kind"]
+            service = None
+            if kind in model.KINDS:
+                service = model.select_service(suite, kind, context.get("service_name") or None)
+            self._cache[key] = (suite, service)
+        context["suite"], context["service"] = self._cache[key]

@@ -1,0 +1,97 @@
+"""Shared helpers of the suite's tests: versioned template clones, renders, subprocesses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Polystack Tests",
+    "GIT_AUTHOR_EMAIL": "tests@polystack.invalid",
+    "GIT_COMMITTER_NAME": "Polystack Tests",
+    "GIT_COMMITTER_EMAIL": "tests@polystack.invalid",
+}
+IGNORED = shutil.ignore_patterns(
+    ".git", ".venv", "demo", "site", "node_modules", ".pytest_cache", ".mypy_cache",
+    ".ruff_cache", "__pycache__", ".hypothesis", ".coverage*", "htmlcov",
+)  # fmt: skip
+
+
+def run(
+    cmd: Sequence[str | os.PathLike[str]],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 900,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command, failing with its whole output when it fails."""
+    full_env = {**os.environ, **GIT_ENV, **(env or {})}
+    proc = subprocess.run(
+        [str(part) for part in cmd], cwd=cwd, env=full_env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+        stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n{proc.stdout}"
+        )
+    return proc
+
+
+def git(repo: Path, *args: str) -> str:
+    return run(["git", *args], cwd=repo).stdout.strip()
+
+
+def snapshot_template(dest: Path, tag: str = "1.0.0", source: Path = ROOT) -> Path:
+    """A git repo holding the working tree of `source` (uncommitted changes included), tagged."""
+    shutil.copytree(source, dest, ignore=IGNORED)
+    run(["git", "init", "-q", "-b", "main"], cwd=dest)
+    commit_all(dest, f"template {tag}")
+    git(dest, "tag", tag)
+    return dest
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    run(["git", "commit", "-q", "--allow-empty", "--no-verify", "-m", message], cwd=repo)
+
+
+def render(
+    template: Path, dest: Path, data: Mapping[str, Any] | None = None, vcs_ref: str | None = None
+) -> Path:
+    """`copier copy --trust --defaults` of one kind, as a user would run it."""
+    copier.run_copy(
+        str(template), dest, data=dict(data or {}), defaults=True, unsafe=True,
+        vcs_ref=vcs_ref, quiet=True,
+    )  # fmt: skip
+    return dest
+
+
+def answers(project: Path) -> dict[str, Any]:
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def free_port() -> int:
+    """An unused loopback port: tests never bind fixed ports."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tool(name: str) -> str:
+    """Absolute path of a tool installed in the suite's environment or on PATH."""
+    found = shutil.which(name)
+    if found is None:
+        raise AssertionError(f"{name} is not installed: run `make setup` first")
+    return found
