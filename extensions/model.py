@@ -19,9 +19,12 @@ KINDS = ("backend", "frontend")
 NAME_MAX = 40
 NAME_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 ROUTE_SEGMENT_RE = re.compile(r"^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$")
-DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$")
+_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+DOMAIN_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 ORG_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9]{0,38})$")
-REGISTRY_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$")
+REGISTRY_RE = re.compile(
+    r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$"
+)
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 NODE_VERSIONS = ("20", "22", "24")
 PORT_MIN, PORT_MAX = 1024, 65535
@@ -275,7 +278,9 @@ def check_registry(value: object) -> str:
 def check_choice(value: object, what: str, choices: Iterable[str]) -> str:
     options = tuple(choices)
     if str(value) not in options:
-        raise ManifestError(f"{what} {value!r} is not supported: choose one of {', '.join(options)}")
+        raise ManifestError(
+            f"{what} {value!r} is not supported: choose one of {', '.join(options)}"
+        )
     return str(value)
 
 

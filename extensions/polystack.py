@@ -27,7 +27,8 @@ def _load_model() -> ModuleType:
     path = Path(__file__).with_name("model.py")
     name = f"polystack_model_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while being built
     spec.loader.exec_module(module)

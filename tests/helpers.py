@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,8 @@ def run(
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, failing with its whole output when it fails."""
-    full_env = {**os.environ, **GIT_ENV, **(env or {})}
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    full_env = {**os.environ, "PATH": path, **GIT_ENV, **(env or {})}
     proc = subprocess.run(
         [str(part) for part in cmd], cwd=cwd, env=full_env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
@@ -91,7 +93,8 @@ def free_port() -> int:
 
 def tool(name: str) -> str:
     """Absolute path of a tool installed in the suite's environment or on PATH."""
-    found = shutil.which(name)
+    venv_bin = str(Path(sys.executable).parent)
+    found = shutil.which(name, path=venv_bin) or shutil.which(name)
     if found is None:
         raise AssertionError(f"{name} is not installed: run `make setup` first")
     return found

@@ -1,0 +1,65 @@
+"""Tier 2: bad answers are refused with a message naming the culprit, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import render, run, tool
+
+pytestmark = pytest.mark.render
+
+BAD = [
+    pytest.param({"project_slug": "Not A Slug"}, "project_slug 'Not A Slug'", id="bad-slug"),
+    pytest.param({"organization": "acme inc"}, "organization 'acme inc'", id="bad-org"),
+    pytest.param({"domain": "https://acme.io"}, "domain 'https://acme.io'", id="bad-domain"),
+    pytest.param({"registry": "ghcr.io/Acme/"}, "registry 'ghcr.io/Acme/'", id="bad-registry"),
+    pytest.param({"services": [{"name": "API", "kind": "backend"}]}, "'API'", id="bad-name"),
+    pytest.param({"services": [{"name": "a", "kind": "backend"},
+                               {"name": "a", "kind": "frontend"}]},
+                 "both named 'a'", id="duplicate-name"),
+    pytest.param({"services": [{"name": "a", "kind": "backend", "port": 8087},
+                               {"name": "b", "kind": "backend", "port": 8087}]},
+                 "services 'a' and 'b' both use port 8087", id="duplicate-port"),
+    pytest.param({"services": [{"name": "a", "kind": "backend", "port": 9090}]},
+                 "port 9090, which Prometheus uses", id="reserved-port"),
+    pytest.param({"services": [{"name": "a", "kind": "backend", "route": "/x"},
+                               {"name": "b", "kind": "backend", "route": "/x/"}]},
+                 "'a' and 'b' both use route '/x'", id="duplicate-route"),
+    pytest.param({"services": [{"name": "a", "kind": "frontend", "route": "/"},
+                               {"name": "b", "kind": "frontend", "route": "/"}]},
+                 "only one frontend may own '/'", id="two-frontends-at-root"),
+    pytest.param({"template_kind": "backend", "service_name": "web"},
+                 "'web' is a frontend", id="service-of-wrong-kind"),
+    pytest.param({"template_kind": "frontend",
+                  "services": [{"name": "api", "kind": "backend"}]},
+                 "services has no frontend", id="no-service-of-kind"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "message"), BAD)
+def test_bad_answer_is_rejected_and_nothing_written(
+    template: Path, tmp_path: Path, data: dict[str, Any], message: str
+) -> None:
+    dest = tmp_path / "out"
+    with pytest.raises(ValueError, match="Validation error") as caught:
+        render(template, dest, {"template_kind": "meta", **data})
+    assert message in str(caught.value)
+    assert not dest.exists()
+
+
+def test_cli_exits_non_zero_with_the_message(template: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "out"
+    services = json.dumps([{"name": "billing", "kind": "backend", "port": 8087},
+                           {"name": "audit", "kind": "backend", "port": 8087}])  # fmt: skip
+    proc = run([tool("copier"), "copy", "--trust", "--defaults", "-d", f"services={services}",
+                str(template), str(dest)], check=False)  # fmt: skip
+    assert proc.returncode != 0
+    assert (
+        "services 'billing' and 'audit' both use port 8087: give one another port or omit it "
+        "to have one allocated"
+    ) in proc.stdout
+    assert not dest.exists()

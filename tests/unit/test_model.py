@@ -1,0 +1,202 @@
+"""Tier 1: the suite model validates manifests and derives names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import model
+from model import ManifestError, build_suite, check_services, select_service, slugify
+
+pytestmark = pytest.mark.unit
+
+DEFAULT = [
+    {"name": "api", "kind": "backend", "route": "/api"},
+    {"name": "web", "kind": "frontend", "route": "/"},
+]
+
+
+def suite(services: Any = None, **answers: Any) -> model.Suite:
+    base = {"project_name": "Acme Platform", "project_slug": "acme", "organization": "acme"}
+    return build_suite(**{**base, **answers}, services=DEFAULT if services is None else services)
+
+
+def rejected(services: Any, **answers: Any) -> str:
+    with pytest.raises(ManifestError) as caught:
+        suite(services, **answers)
+    return str(caught.value)
+
+
+def test_defaults_give_the_documented_ports_and_routes() -> None:
+    api, web = suite().services
+    assert (api.port, api.route, web.port, web.route) == (8000, "/api", 3100, "/")
+
+
+def test_derived_names_of_a_backend() -> None:
+    api = suite([{"name": "order-svc", "kind": "backend"}]).service("order-svc")
+    assert api.env_prefix == "ORDER_SVC_"
+    assert api.python_package == "order_svc"
+    assert api.npm_package == "acme-order-svc"
+    assert api.container_name == "acme-order-svc"
+    assert api.image == "ghcr.io/acme/acme-order-svc"
+    assert api.otel_service_name == "order-svc"
+    assert (api.traefik_router, api.traefik_service, api.k8s_name) == ("order-svc",) * 3
+    assert api.compose_url == "http://order-svc:8000"
+    assert api.k8s_url == "http://order-svc:8000"
+    assert api.loopback_url == "http://127.0.0.1:8000"
+    assert api.route == "/order-svc"
+    assert api.route_prefix == "/order-svc"
+    assert api.repo == "https://github.com/acme/acme-order-svc.git"
+    assert api.ref == "main"
+    assert api.is_backend and not api.is_frontend
+
+
+def test_python_package_never_shadows_stdlib_or_dependencies() -> None:
+    s = suite([{"name": "email", "kind": "backend"}, {"name": "fastapi", "kind": "backend"}])
+    assert [x.python_package for x in s.services] == ["email_service", "fastapi_service"]
+
+
+def test_suite_level_names() -> None:
+    s = suite(domain="platform.example.com", registry="registry.example.com:5000/team")
+    assert s.public_url == "http://platform.example.com:8080"
+    assert s.namespace == "acme"
+    assert s.service("api").image == "registry.example.com:5000/team/acme-api"
+    assert [b.name for b in s.backends] == ["api"]
+    assert [f.name for f in s.frontends] == ["web"]
+    assert s.backend_for(s.service("web")) == s.service("api")
+    assert suite([{"name": "web", "kind": "frontend"}]).backend_for(s.service("web")) is None
+
+
+def test_shared_answers_pin_allocations() -> None:
+    shared = suite([{"name": "api", "kind": "backend"}]).shared_answers()
+    assert shared["services"] == [
+        {"name": "api", "kind": "backend", "port": 8000, "route": "/api",
+         "repo": "https://github.com/acme/acme-api.git", "ref": "main"},
+    ]  # fmt: skip
+    again = suite(shared["services"])
+    assert again.shared_answers() == shared
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [("api/", "/api"), ("/api/", "/api"), (" /v1//orders ", "/v1/orders"), ("/", "/"), ("", "/")],
+)
+def test_routes_are_normalised(raw: str, normal: str) -> None:
+    assert model.normalize_route(raw, "x") == normal
+
+
+def test_missing_ports_skip_taken_and_infrastructure_ports() -> None:
+    services = [
+        {"name": "a", "kind": "backend", "port": 8001},
+        {"name": "b", "kind": "backend"},
+        {"name": "c", "kind": "backend"},
+        {"name": "f", "kind": "frontend", "port": 3101},
+        {"name": "g", "kind": "frontend"},
+    ]
+    ports = {s.name: s.port for s in suite(services).services}
+    assert ports == {"a": 8001, "b": 8000, "c": 8002, "f": 3101, "g": 3100}
+
+
+def test_allocation_walks_past_reserved_ports() -> None:
+    services = [{"name": f"b{i}", "kind": "backend"} for i in range(85)]
+    ports = [s.port for s in suite(services).services]
+    assert 8080 not in ports and 8081 not in ports
+    assert len(set(ports)) == len(ports)
+
+
+def test_first_frontend_takes_root_only_when_free() -> None:
+    s = suite([
+        {"name": "admin", "kind": "frontend"},
+        {"name": "web", "kind": "frontend", "route": "/"},
+        {"name": "api", "kind": "backend"},
+    ])  # fmt: skip
+    assert [x.route for x in s.services] == ["/admin", "/", "/api"]
+
+
+@pytest.mark.parametrize(
+    ("services", "words"),
+    [
+        ([{"name": "a", "kind": "backend", "port": 8087}, {"name": "b", "kind": "backend",
+          "port": 8087}], ["'a' and 'b' both use port 8087", "omit it"]),
+        ([{"name": "a", "kind": "backend", "port": 5432}], ["'a'", "5432", "PostgreSQL"]),
+        ([{"name": "a", "kind": "backend", "port": 80}], ["'a'", "port 80", "1024-65535"]),
+        ([{"name": "a", "kind": "backend", "port": 70000}], ["'a'", "70000"]),
+        ([{"name": "a", "kind": "backend"}, {"name": "a", "kind": "frontend"}],
+         ["both named 'a'"]),
+        ([{"name": "Bad_Name", "kind": "backend"}], ["'Bad_Name'", "DNS-1123", "'bad-name'"]),
+        ([{"name": "x" * 41, "kind": "backend"}], ["41 characters", "at most 40"]),
+        ([{"name": "1api", "kind": "backend"}], ["'1api'", "starting with a letter"]),
+        ([{"name": "grafana", "kind": "backend"}], ["'grafana'", "infrastructure"]),
+        ([{"name": "a", "kind": "frontend", "route": "/"}, {"name": "b", "kind": "frontend",
+          "route": "/"}], ["'a', 'b'", "route '/'", "only one"]),
+        ([{"name": "a", "kind": "backend", "route": "/"}], ["backend 'a'", "only a frontend"]),
+        ([{"name": "a", "kind": "backend", "route": "/x"}, {"name": "b", "kind": "backend",
+          "route": "x/"}], ["'a' and 'b' both use route '/x'"]),
+        ([{"name": "a", "kind": "backend", "route": "/api"}, {"name": "b", "kind": "backend",
+          "route": "/api/v2"}], ["'a' at '/api' shadows 'b'"]),
+        ([{"name": "a", "kind": "backend", "route": "/a b"}], ["'a'", "'a b'", "path segment"]),
+        ([{"name": "a", "kind": "database"}], ["service 'a'", "kind", "'backend' or 'frontend'"]),
+        ([{"name": "a", "kind": "backend", "port": "8000"}], ["service 'a'", "port"]),
+        ([{"name": "a", "kind": "backend", "colour": "red"}], ["service 'a'", "colour",
+                                                              "allowed keys"]),
+        ([{"kind": "backend"}], ["services[0]", "name"]),
+        (["api"], ["services[0]", "not a mapping"]),
+        ([], ["non-empty"]),
+        ("api", ["non-empty YAML list"]),
+    ],
+)  # fmt: skip
+def test_bad_manifests_name_the_culprit(services: Any, words: list[str]) -> None:
+    message = rejected(services)
+    for word in words:
+        assert word in message, message
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ({"project_slug": "My Slug"}, ["project_slug", "'my-slug'"]),
+        ({"organization": "-acme"}, ["organization", "'-acme'"]),
+        ({"organization": "acme-"}, ["organization"]),
+        ({"domain": "http://x.com"}, ["domain", "no scheme"]),
+        ({"registry": "GHCR.io/Acme"}, ["registry", "lowercase"]),
+        ({"python_version": "3.9"}, ["python_version", "3.11, 3.12, 3.13"]),
+        ({"node_version": "18"}, ["node_version", "20, 22, 24"]),
+    ],
+)
+def test_bad_project_answers_are_rejected(answers: dict[str, str], words: list[str]) -> None:
+    message = rejected(None, **answers)
+    for word in words:
+        assert word in message, message
+
+
+def test_select_service_defaults_to_first_of_kind() -> None:
+    s = suite([{"name": "web", "kind": "frontend"}, {"name": "a", "kind": "backend"},
+               {"name": "b", "kind": "backend"}])  # fmt: skip
+    assert select_service(s, "backend", None).name == "a"
+    assert select_service(s, "backend", "b").name == "b"
+
+
+def test_select_service_rejects_wrong_kind_and_unknown_names() -> None:
+    s = suite()
+    with pytest.raises(ManifestError, match="'web' is a frontend"):
+        select_service(s, "backend", "web")
+    with pytest.raises(ManifestError, match=r"no service named 'nope'.*'api', 'web'"):
+        select_service(s, "backend", "nope")
+    only_web = suite([{"name": "web", "kind": "frontend"}])
+    with pytest.raises(ManifestError, match="services has no backend"):
+        select_service(only_web, "backend", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("My Platform!", "my-platform"), ("  42 Things  ", "things"), ("ÄÖÜ", "platform"),
+     ("a" * 60, "a" * 40), ("Acme--Inc", "acme-inc")],
+)  # fmt: skip
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+    model.check_name(slug, "slug")
+
+
+def test_check_services_uses_neutral_project_answers() -> None:
+    assert [s.name for s in check_services(DEFAULT).services] == ["api", "web"]
