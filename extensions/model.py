@@ -157,6 +157,21 @@ class Service:
     def is_frontend(self) -> bool:
         return self.kind == "frontend"
 
+    @property
+    def health_path(self) -> str:
+        """Liveness path the service serves (under its prefix: Traefik keeps it)."""
+        return f"{self.route_prefix}/healthz"
+
+    @property
+    def metrics_path(self) -> str:
+        """Prometheus path on the internal port: root for backends, basePath for frontends."""
+        return "/metrics" if self.is_backend else f"{self.route_prefix}/metrics"
+
+    @property
+    def database_name(self) -> str:
+        """Its own database on a shared PostgreSQL server."""
+        return self.name.replace("-", "_")
+
 
 @dataclass(frozen=True)
 class Suite:
