@@ -115,6 +115,11 @@ class Service:
         return f"{self.registry}/{self.repo_name}"
 
     @property
+    def registry_host(self) -> str:
+        """The host CI logs in to before pushing `image`, e.g. 'ghcr.io'."""
+        return self.registry.split("/")[0]
+
+    @property
     def otel_service_name(self) -> str:
         return self.name
 
