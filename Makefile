@@ -24,7 +24,7 @@ docs: setup ## build the user documentation (strict)
 	$(UV) run mkdocs build --strict --quiet --site-dir site
 
 test: setup lint ## run every test tier, as CI does
-	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov=extensions --cov-fail-under=95
 
 test-fast: setup ## tiers 1 and 2 only
 	$(UV) run pytest -n $(PYTEST_WORKERS) -m "unit or render"
