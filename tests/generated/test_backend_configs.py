@@ -9,7 +9,6 @@ checked by the tool that reads it in production; the Dockerfile's build steps ru
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
