@@ -1,0 +1,361 @@
+"""The meta-repo's Docker, observability, Kubernetes, Swarm and CI configs pass their real tools.
+
+The meta-repo is rendered once per manifest (1, 3 and 12 services of mixed kinds); every
+config it generates is then checked by the tool that will read it in production.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from helpers import free_port, render, run, tool
+from services import postgres_server
+
+pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-configs")]
+
+MANIFESTS: dict[str, list[dict[str, Any]]] = {
+    # A frontend alone: no backend to forward to, no database.
+    "one": [{"name": "web", "kind": "frontend"}],
+    "three": [
+        {"name": "api", "kind": "backend", "route": "/api"},
+        {"name": "web", "kind": "frontend", "route": "/"},
+        {"name": "admin", "kind": "frontend", "route": "/admin"},
+    ],
+    "twelve": [
+        {"name": "web", "kind": "frontend", "route": "/"},
+        {"name": "api", "kind": "backend", "route": "/api"},
+        {"name": "auth-svc", "kind": "backend", "route": "/auth"},
+        {"name": "admin", "kind": "frontend", "route": "/admin"},
+        {"name": "billing", "kind": "backend"},
+        {"name": "search-api", "kind": "backend", "route": "/search", "port": 9100},
+        {"name": "docs-site", "kind": "frontend", "route": "/docs"},
+        {"name": "media", "kind": "backend", "ref": "v1.2.0"},
+        {"name": "shop", "kind": "frontend"},
+        {"name": "notify", "kind": "backend"},
+        {"name": "status-page", "kind": "frontend", "route": "/status"},
+        {"name": "reports", "kind": "backend", "route": "/reports/v1"},
+    ],
+}
+PROFILES = ("postgres", "redis", "nats")
+YAMLLINT_CONFIG = json.dumps(
+    {
+        "extends": "default",
+        "rules": {
+            "line-length": {"max": 120},
+            "document-start": "disable",
+            "truthy": {"check-keys": False},
+            "comments": {"min-spaces-from-content": 1},
+        },
+    }
+)
+
+
+class Meta:
+    """A rendered meta-repo and the manifest it was rendered from."""
+
+    def __init__(self, root: Path, manifest: list[dict[str, Any]]) -> None:
+        self.root = root
+        self.manifest = manifest
+        self.resolved = yaml.safe_load((root / "polystack.yml").read_text())["services"]
+        self.backends = [s for s in self.resolved if s["kind"] == "backend"]
+        self.frontends = [s for s in self.resolved if s["kind"] == "frontend"]
+
+    def load(self, relative: str) -> Any:
+        return yaml.safe_load((self.root / relative).read_text())
+
+
+@pytest.fixture(scope="module", params=sorted(MANIFESTS))
+def meta(
+    request: pytest.FixtureRequest, template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Meta:
+    name = request.param
+    root = render(
+        template,
+        tmp_path_factory.mktemp(f"meta-{name}") / "platform",
+        {"template_kind": "meta", "project_name": "Acme Shop", "services": MANIFESTS[name]},
+    )
+    return Meta(root, MANIFESTS[name])
+
+
+# ---- Docker mode ----------------------------------------------------------------------------
+
+
+def compose(meta: Meta, profiles: tuple[str, ...], *args: str) -> str:
+    env = {"COMPOSE_PROFILES": ",".join(profiles)}
+    return run([tool("docker-compose"), *args], cwd=meta.root, env=env).stdout
+
+
+@pytest.fixture(scope="module")
+def dotenv(meta: Meta) -> Path:
+    """The `.env` a newcomer makes: a copy of `.env.example`."""
+    target = meta.root / ".env"
+    target.write_text((meta.root / ".env.example").read_text())
+    return target
+
+
+def test_compose_refuses_to_start_without_the_env_file(meta: Meta, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    cmd = [tool("docker-compose"), "--env-file", str(empty), "config", "-q"]
+    proc = run(cmd, cwd=meta.root, check=False)
+    assert proc.returncode != 0
+    assert "copy .env.example to .env" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "profiles",
+    [c for n in range(len(PROFILES) + 1) for c in itertools.combinations(PROFILES, n)],
+    ids=lambda c: "+".join(c) or "none",
+)
+def test_compose_config_is_valid_for_each_profile_combination(
+    meta: Meta, dotenv: Path, profiles: tuple[str, ...]
+) -> None:
+    compose(meta, profiles, "config", "-q")
+    model = json.loads(compose(meta, profiles, "config", "--format", "json"))
+    services = model["services"]
+    expected = {s["name"] for s in meta.resolved} | set(profiles)
+    expected |= {"traefik", "otel-collector", "tempo", "prometheus", "grafana"}
+    assert set(services) == expected
+    # `docker compose up --wait` means ready only if every container has a healthcheck.
+    for name, service in services.items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+    assert all(not net.get("external") for net in model.get("networks", {}).values())
+    for backend in meta.backends:
+        env = services[backend["name"]]["environment"]
+        if "postgres" in profiles:
+            database = backend["name"].replace("-", "_")
+            pattern = rf"postgresql\+asyncpg://platform:[^@]+@postgres:5432/{database}"
+            assert re.fullmatch(pattern, env["DATABASE_URL"])
+        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+        assert env["OTEL_SERVICE_NAME"] == backend["name"]
+        assert env["PORT"] == str(backend["port"])
+    for frontend in meta.frontends:
+        env = services[frontend["name"]]["environment"]
+        if meta.backends:
+            first = meta.backends[0]
+            assert env["BACKEND_URL"] == f"http://{first['name']}:{first['port']}"
+        else:
+            assert "BACKEND_URL" not in env
+        assert services[frontend["name"]]["build"]["context"] == str(
+            meta.root / "services" / frontend["name"]
+        )
+    published = {(p["published"], p["target"]) for p in services["traefik"]["ports"]}
+    assert published == {("8080", 8080), ("8081", 8081)}
+
+
+def test_compose_file_matches_the_compose_spec(meta: Meta) -> None:
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", "compose.yaml"],
+        cwd=meta.root)  # fmt: skip
+
+
+def test_postgres_creates_one_database_per_backend(meta: Meta) -> None:
+    psql = tool("psql")
+    with postgres_server() as admin:
+        run([psql, f"{admin}/postgres", "-v", "ON_ERROR_STOP=1", "-f",
+             "postgres/initdb/create-databases.sql"], cwd=meta.root)  # fmt: skip
+        query = "select datname from pg_database where not datistemplate"
+        listed = run([psql, f"{admin}/postgres", "-tAc", query]).stdout
+    names = set(listed.split()) - {"postgres"}
+    assert names == {b["name"].replace("-", "_") for b in meta.backends}
+
+
+# ---- Traefik --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def traefik_on_loopback(meta: Meta, tmp_path: Path) -> Iterator[tuple[Path, int, int]]:
+    """The real Traefik with the compose static and dynamic config, moved to free loopback
+    ports (the file provider reads the rendered routes as they are)."""
+    static = meta.load("traefik/compose/traefik.yml")
+    web, dashboard, metrics = free_port(), free_port(), free_port()
+    static["entryPoints"]["web"]["address"] = f"127.0.0.1:{web}"
+    static["entryPoints"]["dashboard"]["address"] = f"127.0.0.1:{dashboard}"
+    static["entryPoints"]["metrics"]["address"] = f"127.0.0.1:{metrics}"
+    static["providers"]["file"]["directory"] = str(meta.root / "traefik/compose/dynamic")
+    static["tracing"]["otlp"]["http"]["endpoint"] = f"http://127.0.0.1:{free_port()}/v1/traces"
+    config = tmp_path / "traefik.yml"
+    config.write_text(yaml.safe_dump(static))
+    log = tmp_path / "traefik.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [tool("traefik"), f"--configFile={config}"], stdout=sink, stderr=subprocess.STDOUT
+        )
+    try:
+        yield config, dashboard, web
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    errors = [line for line in log.read_text().splitlines() if '"level":"error"' in line]
+    assert not errors, "\n".join(errors)
+    assert '"level":"warn"' not in log.read_text().replace("Health check failed", "")
+
+
+def get_json(url: str) -> Any:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.load(response)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_traefik_serves_every_route_of_the_manifest(
+    meta: Meta, traefik_on_loopback: tuple[Path, int, int]
+) -> None:
+    config, dashboard, web = traefik_on_loopback
+    api = f"http://127.0.0.1:{dashboard}/api"
+    routers = {r["name"]: r for r in get_json(f"{api}/http/routers")}
+    for service in meta.resolved:
+        router = routers[f"{service['name']}@file"]
+        assert router["status"] == "enabled"
+        assert router["rule"] == f"PathPrefix(`{service['route']}`)"
+        assert router["entryPoints"] == ["web"]
+        assert router["middlewares"] == ["security-headers@file"]
+    assert routers["dashboard@file"]["status"] == "enabled"
+    # The catch-all frontend loses to every prefix.
+    root = [r for r in routers.values() if r["rule"] == "PathPrefix(`/`)"]
+    assert all(r["priority"] == 1 for r in root)
+    middlewares = {m["name"]: m for m in get_json(f"{api}/http/middlewares")}
+    assert middlewares["security-headers@file"]["status"] == "enabled"
+    services = {s["name"]: s for s in get_json(f"{api}/http/services")}
+    for service in meta.resolved:
+        assert services[f"{service['name']}@file"]["status"] == "enabled"
+    # The compose healthcheck command, run against this instance.
+    run([tool("traefik"), "healthcheck", f"--configFile={config}"])
+    del web
+
+
+# ---- Prometheus, collector, Grafana ---------------------------------------------------------
+
+
+def test_prometheus_config_and_rules_pass_promtool(meta: Meta) -> None:
+    prometheus = meta.root / "observability/prometheus"
+    out = run(["promtool", "check", "config", "prometheus.yml"], cwd=prometheus).stdout
+    assert "SUCCESS: 1 rule files found" in out
+    run(["promtool", "check", "rules", "rules/alerts.yml"], cwd=prometheus)
+    run(["promtool", "test", "rules", "prometheus/tests/alerts.test.yml"],
+        cwd=prometheus.parent)  # fmt: skip
+    jobs = {
+        j["job_name"]: j
+        for j in meta.load("observability/prometheus/prometheus.yml")["scrape_configs"]
+    }
+    assert {"prometheus", "traefik", "otel-collector", "otel-collector-exporter", "tempo"} <= set(
+        jobs
+    )
+    for kind, services in (("backend", meta.backends), ("frontend", meta.frontends)):
+        targets = jobs.get(f"{kind}s", {}).get("static_configs", [])
+        assert sorted(t["labels"]["service"] for t in targets) == sorted(
+            s["name"] for s in services
+        )
+        for target, service in zip(targets, services, strict=True):
+            assert target["targets"] == [f"{service['name']}:{service['port']}"]
+            assert target["labels"]["kind"] == kind
+
+
+COLLECTOR_SECTIONS = ("receivers", "processors", "exporters", "connectors")
+
+
+def test_collector_pipelines_use_only_defined_components(meta: Meta) -> None:
+    config = meta.load("observability/otel-collector/config.yaml")
+    service = config["service"]
+    used: dict[str, set[str]] = {section: set() for section in COLLECTOR_SECTIONS}
+    assert service["pipelines"], "the collector has no pipeline"
+    for name, pipeline in service["pipelines"].items():
+        assert name.split("/")[0] in {"traces", "metrics", "logs"}, name
+        assert pipeline["receivers"] and pipeline["exporters"], name
+        for section in ("receivers", "processors", "exporters"):
+            for component in pipeline.get(section, []):
+                defined = set(config.get(section) or {}) | set(config.get("connectors") or {})
+                assert component in defined, f"pipeline {name} uses undefined {component}"
+                used[
+                    "connectors" if component in (config.get("connectors") or {}) else section
+                ].add(component)
+        # The memory limiter only protects the collector when it runs first.
+        assert pipeline.get("processors", ["memory_limiter"])[0] == "memory_limiter", name
+    for section in COLLECTOR_SECTIONS:
+        assert set(config.get(section) or {}) == used[section], f"unused {section}"
+    assert set(service.get("extensions", [])) == set(config.get("extensions") or {})
+    # The compose healthcheck asks the health_check extension on its port.
+    compose_file = (meta.root / "compose.yaml").read_text()
+    port = config["extensions"]["health_check"]["endpoint"].rsplit(":", 1)[1]
+    assert f"http://127.0.0.1:{port}/" in compose_file
+
+
+def grafana_expressions(dashboard: dict[str, Any]) -> Iterator[str]:
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            yield target["expr"]
+    for variable in dashboard["templating"]["list"]:
+        query = variable["query"]["query"]
+        match = re.fullmatch(r"label_values\((.+), \w+\)", query)
+        assert match, query
+        yield match.group(1)
+
+
+def test_grafana_dashboards_resolve_datasources_and_their_queries_parse(
+    meta: Meta, tmp_path: Path
+) -> None:
+    provisioning = meta.load("observability/grafana/provisioning/datasources/datasources.yml")
+    uids = {d["uid"]: d["type"] for d in provisioning["datasources"]}
+    assert uids == {"prometheus": "prometheus", "tempo": "tempo"}
+    for d in provisioning["datasources"]:
+        for link in d.get("jsonData", {}).get("exemplarTraceIdDestinations", []):
+            assert link["datasourceUid"] in uids
+    provider = meta.load("observability/grafana/provisioning/dashboards/dashboards.yml")
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+    boards = sorted((meta.root / "observability/grafana/dashboards").glob("*.json"))
+    assert [b.stem for b in boards] == ["backend", "frontend", "traefik"]
+    rules = []
+    seen_uids = set()
+    for board in boards:
+        dashboard = json.loads(board.read_text())
+        assert dashboard["uid"] not in seen_uids
+        seen_uids.add(dashboard["uid"])
+        for panel in dashboard["panels"]:
+            refs = [panel["datasource"]] + [t["datasource"] for t in panel["targets"]]
+            for ref in refs:
+                assert uids.get(ref["uid"]) == ref["type"], f"{board.name}: {panel['title']}"
+        for variable in dashboard["templating"]["list"]:
+            assert uids.get(variable["datasource"]["uid"]) == variable["datasource"]["type"]
+        for expr in grafana_expressions(dashboard):
+            concrete = (
+                expr.replace("$__rate_interval", "5m")
+                .replace("${service:regex}", ".+")
+                .replace("$service", ".+")
+            )
+            assert "$" not in concrete, expr
+            rules.append({"record": f"dashboard:{board.stem}:{len(rules)}", "expr": concrete})
+    # promtool parses every query of every panel (as recording rules).
+    rule_file = tmp_path / "dashboard-queries.yml"
+    rule_file.write_text(yaml.safe_dump({"groups": [{"name": "dashboards", "rules": rules}]}))
+    run(["promtool", "check", "rules", str(rule_file)])
+    backend = (meta.root / "observability/grafana/dashboards/backend.json").read_text()
+    assert "http_requests_total" in backend and "http_request_duration_seconds_bucket" in backend
+
+
+# ---- every YAML -----------------------------------------------------------------------------
+
+
+def test_every_yaml_file_passes_yamllint(meta: Meta) -> None:
+    files = [
+        p for p in meta.root.rglob("*")
+        if p.suffix in {".yml", ".yaml"}
+        and not {"services", ".git"} & set(p.relative_to(meta.root).parts)
+        and p.name != ".copier-answers.yml"  # written by Copier itself
+    ]  # fmt: skip
+    assert len(files) > 8
+    run([tool("yamllint"), "--strict", "-d", YAMLLINT_CONFIG, *files], cwd=meta.root)
