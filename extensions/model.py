@@ -177,6 +177,14 @@ class Service:
         """Its own database on a shared PostgreSQL server."""
         return self.name.replace("-", "_")
 
+    @property
+    def image_tag(self) -> str:
+        """The image tag built from the pinned ref: v1.2.3 -> 1.2.3, a commit -> sha-1a2b3c4,
+        a branch as is ('/' -> '-'), as the image workflows tag them."""
+        if re.fullmatch(r"[0-9a-f]{40}", self.ref):
+            return f"sha-{self.ref[:7]}"
+        return re.sub(r"^v(?=[0-9])", "", self.ref).replace("/", "-")
+
 
 @dataclass(frozen=True)
 class Suite:
