@@ -1,0 +1,59 @@
+"""Copy task: make the freshly rendered repo a git repo whose first commit holds every file.
+
+Run by Copier (`_tasks` in copier.yml) in the destination, once, on copy. It does nothing
+when the destination already belongs to a git work tree (a repo the user renders into),
+unless that work tree ignores it (a service under a meta-repo's git-ignored `services/`).
+Commits work without a configured git identity: a neutral one is used only then.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FALLBACK_IDENTITY = ("Polystack", "polystack@localhost")
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, text=True, capture_output=True, check=False
+    )
+
+
+def belongs_to_work_tree(path: Path) -> bool:
+    inside = _git(path, "rev-parse", "--is-inside-work-tree").stdout.strip() == "true"
+    return inside and _git(path, "check-ignore", "-q", str(path)).returncode != 0
+
+
+def identity_args(path: Path) -> list[str]:
+    """`-c user.*` options when git has no identity of its own, else nothing."""
+    known = all(
+        _git(path, "var", ident).returncode == 0
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+    if known:
+        return []
+    name, email = FALLBACK_IDENTITY
+    return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+
+
+def initial_commit(path: Path) -> bool:
+    """Init `path` on branch main and commit everything; False when it was left alone."""
+    if (path / ".git").exists() or belongs_to_work_tree(path):
+        return False
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        [*identity_args(path), "commit", "-q", "--no-verify", "-m", "Initial commit from Polystack"],
+    ):
+        result = _git(path, *args)
+        if result.returncode != 0:
+            raise SystemExit(f"git {' '.join(args)} failed in {path}:\n{result.stderr}")
+    return True
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+    if initial_commit(target):
+        print(f"initialised a git repo with a first commit in {target}")

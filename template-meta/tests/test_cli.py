@@ -1,0 +1,67 @@
+"""The command line: status output and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from workspace import cli, copier_cli
+
+MANIFEST = """\
+services:
+  - {name: api, kind: backend, port: 8000, route: /api, repo: x, ref: main}
+  - {name: web, kind: frontend, port: 3100, route: /, repo: y, ref: main}
+"""
+
+
+@pytest.fixture
+def meta(make_repo: Callable[..., Path]) -> Path:
+    root = make_repo(
+        "meta",
+        {
+            "polystack.yml": MANIFEST,
+            ".gitignore": "/services/\n",
+            ".copier-answers.yml": "_commit: 1.2.0\n",
+        },
+    )
+    make_repo("meta/services/api", {".copier-answers.yml": "_commit: 1.1.0\n"})
+    return root
+
+
+def test_status_lists_every_repo(meta: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (meta / "services" / "api" / "new.txt").write_text("x\n")
+    assert cli.main(["--root", str(meta), "status"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["."].split()[1:] == ["main", "clean", "no", "upstream", "1.2.0"]
+    assert rows["api"].split()[1:] == ["main", "1", "files", "no", "upstream", "1.1.0"]
+    assert "missing" in rows["web"]
+
+
+def test_errors_exit_1_with_a_message(meta: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--root", str(meta), "update"]) == 1
+    assert "make bootstrap" in capsys.readouterr().err
+
+
+def test_update_check_exits_1_when_a_repo_is_behind(
+    meta: Path, make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_repo("meta/services/web")
+    monkeypatch.setattr(
+        copier_cli, "check_update", lambda repo: copier_cli.Versions(repo.name == "web", "1", "2")
+    )
+    assert cli.main(["--root", str(meta), "update", "--check"]) == 1
+    monkeypatch.setattr(
+        copier_cli, "check_update", lambda repo: copier_cli.Versions(False, "2", "2")
+    )
+    assert cli.main(["--root", str(meta), "update", "--check"]) == 0
+
+
+def test_native_config_writes_the_static_config(
+    meta: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EDGE_PORT", "18080")
+    monkeypatch.setenv("DASHBOARD_PORT", "18081")
+    assert cli.main(["--root", str(meta), "native-config"]) == 0
+    assert "127.0.0.1:18080" in (meta / ".native" / "traefik.yml").read_text()
+    assert capsys.readouterr().out.strip() == str(meta / ".native")

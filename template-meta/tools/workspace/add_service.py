@@ -1,0 +1,53 @@
+"""Add a service: Copier judges the new manifest, then the service is rendered and the new
+shared answers reach every repo. A rejected entry leaves every file as it was."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from workspace import copier_cli, gitrepo, scaffold
+from workspace.manifest import Manifest, WorkspaceError, dump_answers
+from workspace.update import Outcome, ensure_ready, repos, update_repo
+
+KEEP_VERSION = ":current:"  # answers change, the template version does not
+
+
+def new_entry(name: str, kind: str, port: int | None, route: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "kind": kind}
+    if port is not None:
+        entry["port"] = port
+    if route is not None:
+        entry["route"] = route
+    return entry
+
+
+def add_service(
+    manifest: Manifest, name: str, kind: str, port: int | None = None, route: str | None = None
+) -> list[Outcome]:
+    targets = repos(manifest)
+    ensure_ready(targets)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = dump_answers(
+            manifest.with_service(new_entry(name, kind, port, route)), Path(tmp) / "answers.yml"
+        )
+        # The meta-repo first: Copier validates the manifest before writing anything.
+        result = copier_cli.update(manifest.root, data, KEEP_VERSION)
+    if not result.ok:
+        if gitrepo.changed_paths(manifest.root):
+            raise WorkspaceError(f"updating the meta-repo failed midway:\n{result.tail()}")
+        raise WorkspaceError(f"the new service was rejected:\n{result.tail(5)}")
+    conflicts = gitrepo.conflicted_files(manifest.root)
+    if conflicts:
+        return [Outcome(".", "conflicts", conflicts)]
+    updated = Manifest.load(manifest.root)  # re-rendered: the new entry is resolved
+    service = next(s for s in updated.services if s.name == name)
+    scaffold.render(updated, service)
+    outcomes = [Outcome(".", "updated", gitrepo.changed_paths(manifest.root))]
+    outcomes.append(
+        Outcome(name, "rendered", detail=f"{kind} at {service.route}, port {service.port}")
+    )
+    for other, path in targets[1:]:
+        outcomes.append(update_repo(other, path, updated.path, KEEP_VERSION))
+    return outcomes

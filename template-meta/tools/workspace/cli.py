@@ -1,0 +1,112 @@
+"""Command line of the workspace tool; `make help` lists the targets that call it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workspace import add_service, gitrepo, native, scaffold, update
+from workspace.manifest import Manifest, WorkspaceError, template_version
+
+
+def _root(args: argparse.Namespace) -> Manifest:
+    return Manifest.load(Path(args.root).resolve())
+
+
+def cmd_scaffold(args: argparse.Namespace) -> int:
+    manifest = _root(args)
+    for name, what in scaffold.scaffold_missing(manifest, try_clone=args.clone).items():
+        print(f"{name:<24} {what}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    manifest = _root(args)
+    print(f"{'repo':<24} {'branch':<16} {'changes':<10} {'ahead/behind':<14} template")
+    for name, path in update.repos(manifest):
+        if not gitrepo.is_repo(path):
+            print(f"{name:<24} missing: run `make bootstrap`")
+            continue
+        state = gitrepo.state(path)
+        changes = f"{state.changed} files" if state.changed else "clean"
+        sync = "no upstream" if state.ahead is None else f"+{state.ahead}/-{state.behind}"
+        version = template_version(path)
+        print(f"{name:<24} {state.branch:<16} {changes:<10} {sync:<14} {version}")
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    outcomes = update.update_all(_root(args), check=args.check)
+    print(update.report(outcomes))
+    if args.check:
+        return 1 if any(o.state != update.CURRENT for o in outcomes) else 0
+    if not any(o.failed for o in outcomes):
+        print("\nReview the changes in each repo, then commit them.")
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def cmd_add_service(args: argparse.Namespace) -> int:
+    outcomes = add_service.add_service(_root(args), args.name, args.kind, args.port, args.route)
+    print(update.report(outcomes))
+    if any(o.failed for o in outcomes):
+        return 1
+    print("\nReview the changes, then commit them in the meta-repo and in each service repo.")
+    return 0
+
+
+def cmd_native_config(args: argparse.Namespace) -> int:
+    manifest = _root(args)
+    folder = native.write_config(manifest.root, native.load_settings(manifest.root))
+    print(folder)
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    native.dev(_root(args), skip_prepare=args.skip_prepare)
+    return 0  # not reached: dev replaces this process with honcho
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="workspace", description=__doc__)
+    top.add_argument("--root", default=".", help="the meta-repo (default: the current folder)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    bootstrap = sub.add_parser(
+        "bootstrap", help="clone each missing service at its pinned ref, or render it"
+    )
+    bootstrap.set_defaults(func=cmd_scaffold, clone=True)
+    render = sub.add_parser("scaffold", help="render each missing service (no cloning)")
+    render.set_defaults(func=cmd_scaffold, clone=False)
+
+    sub.add_parser("status", help="branch, changes, ahead/behind, template version").set_defaults(
+        func=cmd_status
+    )
+
+    upd = sub.add_parser("update", help="copier update every repo with the manifest's answers")
+    upd.add_argument("--check", action="store_true", help="only report which repos are behind")
+    upd.set_defaults(func=cmd_update)
+
+    add = sub.add_parser("add-service", help="add a service to the manifest and render it")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=["backend", "frontend"])
+    add.add_argument("--port", type=int)
+    add.add_argument("--route")
+    add.set_defaults(func=cmd_add_service)
+
+    dev = sub.add_parser("dev", help="run the platform natively in the foreground")
+    dev.add_argument("--skip-prepare", action="store_true", help="no install or build first")
+    dev.set_defaults(func=cmd_dev)
+    sub.add_parser(
+        "native-config", help="write Traefik's native static config and the shared env"
+    ).set_defaults(func=cmd_native_config)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except WorkspaceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

@@ -1,0 +1,75 @@
+"""Copier, run as a subprocess of the same Python: copy, update and check-update."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from workspace.manifest import TemplateSource
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 15) -> str:
+        return "\n".join(self.output.strip().splitlines()[-lines:])
+
+
+def copier(*args: str, cwd: Path | None = None) -> Result:
+    proc = subprocess.run(
+        [sys.executable, "-m", "copier", *args], cwd=cwd, text=True, check=False,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return Result(proc.returncode, proc.stdout)
+
+
+def copy_service(
+    source: TemplateSource, dest: Path, data_file: Path, kind: str, name: str
+) -> Result:
+    """Render one service repo from the template the meta-repo came from, at its version."""
+    return copier(
+        "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", source.ref,
+        "--data-file", str(data_file), "--data", f"template_kind={kind}",
+        "--data", f"service_name={name}", source.url, str(dest),
+    )  # fmt: skip
+
+
+def update(repo: Path, data_file: Path, vcs_ref: str | None = None) -> Result:
+    """`copier update` with the shared answers; `vcs_ref=":current:"` keeps the version."""
+    pinned = ["--vcs-ref", vcs_ref] if vcs_ref else []
+    return copier(
+        "update", "--trust", "--defaults", "--quiet", "--conflict", "inline",
+        "--data-file", str(data_file), *pinned, str(repo),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Versions:
+    update_available: bool
+    current: str
+    latest: str
+
+
+def check_update(repo: Path) -> Versions | Result:
+    """The recorded and the latest template version, or the failed run."""
+    result = copier("check-update", "--output-format", "json", str(repo))
+    if not result.ok:
+        return result
+    for line in reversed(result.output.splitlines()):
+        if line.startswith("{"):
+            data = json.loads(line)
+            return Versions(
+                bool(data["update_available"]),
+                str(data["current_version"]),
+                str(data["latest_version"]),
+            )
+    return Result(1, result.output)

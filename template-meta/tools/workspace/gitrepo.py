@@ -1,0 +1,105 @@
+"""The few git queries and commands the workspace needs, on one repo at a time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from workspace.manifest import WorkspaceError
+
+FALLBACK_IDENTITY = ("Polystack", "polystack@localhost")
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+# Never wait for credentials: nothing here may prompt (CI has no terminal).
+NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": ""}
+
+
+def git(repo: Path, *args: str, check: bool = True, timeout: float = 300) -> str:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=repo, text=True, capture_output=True, check=False,
+            stdin=subprocess.DEVNULL, timeout=timeout, env={**os.environ, **NO_PROMPT},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise WorkspaceError(f"git {' '.join(args)} timed out after {timeout:.0f}s") from None
+    if check and proc.returncode != 0:
+        raise WorkspaceError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip()}")
+    return proc.stdout if proc.returncode == 0 else ""
+
+
+def is_repo(path: Path) -> bool:
+    return (path / ".git").exists()
+
+
+def has_commits(repo: Path) -> bool:
+    return bool(git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
+
+
+def changed_paths(repo: Path, *, ignored: bool = False) -> list[str]:
+    """Paths `git status` reports (modified, staged, untracked, unmerged; ignored on demand)."""
+    extra = ["--ignored"] if ignored else []
+    out = git(repo, "status", "--porcelain", "-z", "--untracked-files=all", *extra)
+    fields = iter(out.split("\0"))
+    paths = []
+    for field in fields:
+        if not field:
+            continue
+        paths.append(field[3:])
+        if field[0] in "RC":  # a rename or copy is followed by its source path
+            next(fields, None)
+    return paths
+
+
+def identity_args(repo: Path) -> list[str]:
+    """`-c user.*` options only when git has no identity configured."""
+    known = all(
+        git(repo, "var", ident, check=False)
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+    name, email = FALLBACK_IDENTITY
+    return [] if known else ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Init `repo` if needed (branch main) and commit every file in it."""
+    if not is_repo(repo):
+        git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, *identity_args(repo), "commit", "-q", "--no-verify", "-m", message)
+
+
+@dataclass(frozen=True)
+class RepoState:
+    branch: str
+    changed: int
+    ahead: int | None
+    behind: int | None
+
+
+def state(repo: Path) -> RepoState:
+    branch = git(repo, "branch", "--show-current").strip() or "(detached)"
+    counts = git(repo, "rev-list", "--left-right", "--count", "HEAD...@{upstream}", check=False)
+    ahead = behind = None
+    if counts.strip():
+        ahead, behind = (int(n) for n in counts.split())
+    return RepoState(branch=branch, changed=len(changed_paths(repo)), ahead=ahead, behind=behind)
+
+
+def conflicted_files(repo: Path) -> list[str]:
+    """Files an update left unresolved: unmerged paths, `*.rej` files, conflict markers."""
+    found = set(git(repo, "diff", "--name-only", "--diff-filter=U").splitlines())
+    found.update(path for path in changed_paths(repo, ignored=True) if path.endswith(".rej"))
+    for relative in changed_paths(repo):
+        path = repo / relative
+        if path.is_file() and _has_markers(path):
+            found.add(relative)
+    return sorted(found)
+
+
+def _has_markers(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            return any(line.startswith(CONFLICT_MARKERS) for line in lines)
+    except OSError:
+        return False

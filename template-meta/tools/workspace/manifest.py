@@ -1,0 +1,147 @@
+"""The manifest (`polystack.yml`) and the answers Copier recorded, as the tool reads them.
+
+The suite's rules (names, ports, routes) are Copier's to judge when it renders; this module
+only reads what was rendered, so the tool never disagrees with the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST_FILE = "polystack.yml"
+ANSWERS_FILE = ".copier-answers.yml"
+SERVICES_DIR = "services"
+SHARED_KEYS = (
+    "project_name", "project_slug", "organization", "domain", "registry",
+    "python_version", "node_version", "services",
+)  # fmt: skip
+
+
+class WorkspaceError(RuntimeError):
+    """A problem the user can fix; the message says how."""
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One service of the manifest, with the values Copier resolved."""
+
+    name: str
+    kind: str
+    port: int
+    route: str
+    repo: str
+    ref: str
+
+    @property
+    def is_backend(self) -> bool:
+        return self.kind == "backend"
+
+    @property
+    def is_frontend(self) -> bool:
+        return self.kind == "frontend"
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """Where the meta-repo was rendered from: services are rendered from the same place."""
+
+    url: str
+    ref: str
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkspaceError(f"{path} is missing") from None
+    except yaml.YAMLError as error:
+        raise WorkspaceError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(loaded, dict):
+        raise WorkspaceError(f"{path} must hold a YAML mapping")
+    return loaded
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The shared answers of the platform, read from the meta-repo's manifest file."""
+
+    root: Path
+    answers: dict[str, Any]
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest:
+        return cls(root=root, answers=read_yaml(root / MANIFEST_FILE))
+
+    @property
+    def path(self) -> Path:
+        return self.root / MANIFEST_FILE
+
+    @property
+    def services(self) -> tuple[ServiceEntry, ...]:
+        raw = self.answers.get("services")
+        if not isinstance(raw, list):
+            raise WorkspaceError(f"{self.path}: services must be a YAML list")
+        entries = []
+        for item in raw:
+            if not isinstance(item, dict) or not {"name", "kind"} <= item.keys():
+                raise WorkspaceError(f"{self.path}: every service needs a name and a kind")
+            missing = {"port", "route", "repo", "ref"} - item.keys()
+            if missing:
+                raise WorkspaceError(
+                    f"{self.path}: service {item['name']!r} has no {', '.join(sorted(missing))}: "
+                    "commit the manifest and run `make update` to resolve it"
+                )
+            entries.append(
+                ServiceEntry(
+                    name=str(item["name"]),
+                    kind=str(item["kind"]),
+                    port=int(item["port"]),
+                    route=str(item["route"]),
+                    repo=str(item["repo"]),
+                    ref=str(item["ref"]),
+                )
+            )
+        return tuple(entries)
+
+    def service_dir(self, name: str) -> Path:
+        return self.root / SERVICES_DIR / name
+
+    def shared_answers(self) -> dict[str, Any]:
+        return {key: self.answers[key] for key in SHARED_KEYS if key in self.answers}
+
+    def with_service(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """The shared answers with one more service appended."""
+        answers = self.shared_answers()
+        answers["services"] = [*answers.get("services", []), entry]
+        return answers
+
+
+def recorded_answers(repo: Path) -> dict[str, Any]:
+    return read_yaml(repo / ANSWERS_FILE)
+
+
+def template_version(repo: Path) -> str:
+    """The template version a repo was last rendered or updated with, or '?'."""
+    if not (repo / ANSWERS_FILE).is_file():
+        return "?"
+    return str(recorded_answers(repo).get("_commit", "?"))
+
+
+def template_source(repo: Path) -> TemplateSource:
+    answers = recorded_answers(repo)
+    url, ref = answers.get("_src_path"), answers.get("_commit")
+    if not url or not ref:
+        raise WorkspaceError(
+            f"{repo / ANSWERS_FILE} records no template source and version (_src_path, _commit):"
+            " render the meta-repo from a git URL or a tagged git checkout of the templates"
+        )
+    return TemplateSource(url=str(url), ref=str(ref))
+
+
+def dump_answers(answers: dict[str, Any], path: Path) -> Path:
+    path.write_text(yaml.safe_dump(answers, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
