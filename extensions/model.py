@@ -155,6 +155,11 @@ class Service:
         return "" if self.route == "/" else self.route
 
     @property
+    def route_dir(self) -> str:
+        """The route as a relative folder path: 'api' for '/api', '' for '/'."""
+        return self.route_prefix.lstrip("/")
+
+    @property
     def is_backend(self) -> bool:
         return self.kind == "backend"
 
@@ -514,6 +519,12 @@ def check_services(services: object) -> Suite:
 
 def select_service(suite: Suite, kind: str, service_name: str | None) -> Service:
     """The manifest entry a backend or frontend repo renders."""
+    if kind == "frontend" and suite.frontends and not suite.backends:
+        # A frontend repo is generated around its backend's API (client, pages, mock).
+        raise ManifestError(
+            "services has no backend for the frontend to talk to: add one, e.g. "
+            "{name: api, kind: backend}"
+        )
     if not service_name:
         for service in suite.services:
             if service.kind == kind:
