@@ -11,8 +11,10 @@ import json
 import re
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -173,32 +175,27 @@ def test_postgres_creates_one_database_per_backend(meta: Meta) -> None:
 # ---- Traefik --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def traefik_on_loopback(meta: Meta, tmp_path: Path) -> Iterator[tuple[Path, int, int]]:
-    """The real Traefik with the compose static and dynamic config, moved to free loopback
-    ports (the file provider reads the rendered routes as they are)."""
-    static = meta.load("traefik/compose/traefik.yml")
-    web, dashboard, metrics = free_port(), free_port(), free_port()
-    static["entryPoints"]["web"]["address"] = f"127.0.0.1:{web}"
-    static["entryPoints"]["dashboard"]["address"] = f"127.0.0.1:{dashboard}"
-    static["entryPoints"]["metrics"]["address"] = f"127.0.0.1:{metrics}"
-    static["providers"]["file"]["directory"] = str(meta.root / "traefik/compose/dynamic")
-    static["tracing"]["otlp"]["http"]["endpoint"] = f"http://127.0.0.1:{free_port()}/v1/traces"
-    config = tmp_path / "traefik.yml"
+@contextmanager
+def traefik(static: dict[str, Any], workdir: Path) -> Iterator[Path]:
+    """The real Traefik binary with this static config; fails if it logs an error or a warning
+    other than its health checks of servers that do not run here."""
+    config = workdir / "traefik-static.yml"
     config.write_text(yaml.safe_dump(static))
-    log = tmp_path / "traefik.log"
+    log = workdir / "traefik.log"
     with log.open("w") as sink:
         proc = subprocess.Popen(
             [tool("traefik"), f"--configFile={config}"], stdout=sink, stderr=subprocess.STDOUT
         )
     try:
-        yield config, dashboard, web
+        yield config
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    errors = [line for line in log.read_text().splitlines() if '"level":"error"' in line]
-    assert not errors, "\n".join(errors)
-    assert '"level":"warn"' not in log.read_text().replace("Health check failed", "")
+    problems = [
+        line for line in log.read_text().splitlines()
+        if re.search(r'"level":"(warn|error|fatal)"', line) and "Health check failed" not in line
+    ]  # fmt: skip
+    assert not problems, "\n".join(problems)
 
 
 def get_json(url: str) -> Any:
@@ -213,11 +210,23 @@ def get_json(url: str) -> Any:
             time.sleep(0.2)
 
 
-def test_traefik_serves_every_route_of_the_manifest(
-    meta: Meta, traefik_on_loopback: tuple[Path, int, int]
-) -> None:
-    config, dashboard, web = traefik_on_loopback
-    api = f"http://127.0.0.1:{dashboard}/api"
+def test_traefik_loads_the_compose_routes_of_the_manifest(meta: Meta, tmp_path: Path) -> None:
+    """The compose static and dynamic config, moved to free loopback ports; the file provider
+    reads the rendered routes as they are."""
+    static = meta.load("traefik/compose/traefik.yml")
+    dashboard = free_port()
+    for entrypoint in ("web", "metrics"):
+        static["entryPoints"][entrypoint]["address"] = f"127.0.0.1:{free_port()}"
+    static["entryPoints"]["dashboard"]["address"] = f"127.0.0.1:{dashboard}"
+    static["providers"]["file"]["directory"] = str(meta.root / "traefik/compose/dynamic")
+    static["tracing"]["otlp"]["http"]["endpoint"] = f"http://127.0.0.1:{free_port()}/v1/traces"
+    with traefik(static, tmp_path) as config:
+        check_compose_routes(meta, f"http://127.0.0.1:{dashboard}/api")
+        # The compose healthcheck command, run against this instance.
+        run([tool("traefik"), "healthcheck", f"--configFile={config}"])
+
+
+def check_compose_routes(meta: Meta, api: str) -> None:
     routers = {r["name"]: r for r in get_json(f"{api}/http/routers")}
     for service in meta.resolved:
         router = routers[f"{service['name']}@file"]
@@ -234,9 +243,6 @@ def test_traefik_serves_every_route_of_the_manifest(
     services = {s["name"]: s for s in get_json(f"{api}/http/services")}
     for service in meta.resolved:
         assert services[f"{service['name']}@file"]["status"] == "enabled"
-    # The compose healthcheck command, run against this instance.
-    run([tool("traefik"), "healthcheck", f"--configFile={config}"])
-    del web
 
 
 # ---- Prometheus, collector, Grafana ---------------------------------------------------------
@@ -359,3 +365,112 @@ def test_every_yaml_file_passes_yamllint(meta: Meta) -> None:
     ]  # fmt: skip
     assert len(files) > 8
     run([tool("yamllint"), "--strict", "-d", YAMLLINT_CONFIG, *files], cwd=meta.root)
+
+
+# ---- Kubernetes -----------------------------------------------------------------------------
+
+TRAEFIK_API = "traefik.io/v1alpha1"
+MIDDLEWARE_TYPES = {"headers", "rateLimit", "redirectScheme", "compress", "stripPrefix"}
+OVERLAY_NAMESPACES = {"dev": "acme-shop-dev", "prod": "acme-shop"}
+
+
+def kustomize(meta: Meta, overlay: str) -> list[dict[str, Any]]:
+    out = run([tool("kubectl"), "kustomize", f"deploy/k8s/overlays/{overlay}"], cwd=meta.root)
+    return [doc for doc in yaml.safe_load_all(out.stdout) if doc]
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAY_NAMESPACES))
+def test_kubernetes_overlay_composes_every_service_and_validates(
+    meta: Meta, overlay: str, tmp_path: Path
+) -> None:
+    docs = kustomize(meta, overlay)
+    namespace = OVERLAY_NAMESPACES[overlay]
+    core = [d for d in docs if d["apiVersion"] != TRAEFIK_API]
+    manifest = tmp_path / "core.yaml"
+    manifest.write_text(yaml.safe_dump_all(core))
+    run([tool("kubernetes-validate"), "--strict", "-k", "1.33.0", str(manifest)])
+
+    kinds: dict[str, set[str]] = {}
+    for doc in docs:
+        kinds.setdefault(doc["kind"], set()).add(doc["metadata"]["name"])
+        if doc["kind"] == "Namespace":
+            assert doc["metadata"]["name"] == namespace
+        else:
+            assert doc["metadata"]["namespace"] == namespace, doc["metadata"]["name"]
+    names = {s["name"] for s in meta.resolved}
+    for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+                 "ConfigMap", "Ingress"):  # fmt: skip
+        assert names <= kinds[kind], kind
+    assert kinds["Namespace"] == {namespace}
+    assert kinds["Middleware"] == {"security-headers", "rate-limit"}
+
+    middlewares = {f"{namespace}-{d['metadata']['name']}@kubernetescrd" for d in docs
+                   if d["kind"] == "Middleware"}  # fmt: skip
+    routes = {}
+    for ingress in (d for d in docs if d["kind"] == "Ingress"):
+        annotations = ingress["metadata"]["annotations"]
+        used = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+        assert set(used) == middlewares, ingress["metadata"]["name"]
+        assert ingress["spec"]["ingressClassName"] == "traefik"
+        if overlay == "prod":
+            assert annotations["traefik.ingress.kubernetes.io/router.tls"] == "true"
+            assert ingress["spec"]["tls"] == [
+                {"hosts": ["localhost"], "secretName": "acme-shop-tls"}
+            ]
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                routes[ingress["metadata"]["name"]] = path["path"]
+    assert routes == {s["name"]: s["route"] for s in meta.resolved}
+
+    images = {
+        c["image"] for d in docs if d["kind"] == "Deployment"
+        for c in d["spec"]["template"]["spec"]["containers"]
+    }  # fmt: skip
+    for service in meta.resolved:
+        tag = "main" if overlay == "dev" else service["ref"].removeprefix("v")
+        assert f"ghcr.io/acme/acme-shop-{service['name']}:{tag}" in images
+
+
+def test_traefik_crds_are_well_formed_and_load_in_traefik(meta: Meta, tmp_path: Path) -> None:
+    """kubernetes-validate has no schema for Traefik's CRDs: check their shape, then load
+    their specs into the real Traefik (its file provider reads the same fields) and send a
+    request through them."""
+    crds = [d for d in kustomize(meta, "prod") if d["apiVersion"] == TRAEFIK_API]
+    middlewares: dict[str, Any] = {}
+    for crd in crds:
+        assert crd["kind"] == "Middleware"
+        assert set(crd) == {"apiVersion", "kind", "metadata", "spec"}
+        assert re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", crd["metadata"]["name"])
+        (kind,) = crd["spec"]
+        assert kind in MIDDLEWARE_TYPES
+        middlewares[crd["metadata"]["name"]] = crd["spec"]
+    dynamic = tmp_path / "dynamic"
+    dynamic.mkdir()
+    router = {"entryPoints": ["web"], "rule": "PathPrefix(`/`)", "service": "noop@internal",
+              "middlewares": sorted(middlewares)}  # fmt: skip
+    (dynamic / "crds.yml").write_text(
+        yaml.safe_dump({"http": {"middlewares": middlewares, "routers": {"probe": router}}})
+    )
+    web, dashboard = free_port(), free_port()
+    static = {
+        "entryPoints": {"web": {"address": f"127.0.0.1:{web}"},
+                        "traefik": {"address": f"127.0.0.1:{dashboard}"}},
+        "api": {"insecure": True},
+        "providers": {"file": {"directory": str(dynamic)}},
+        "log": {"format": "json"},
+        "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
+    }  # fmt: skip
+    with traefik(static, tmp_path):
+        api = f"http://127.0.0.1:{dashboard}/api"
+        loaded = {m["name"]: m for m in get_json(f"{api}/http/middlewares")}
+        for name in middlewares:
+            assert loaded[f"{name}@file"]["status"] == "enabled", loaded
+        probe = {r["name"]: r for r in get_json(f"{api}/http/routers")}["probe@file"]
+        assert probe["status"] == "enabled", probe
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=5) as answer:
+                headers = answer.headers
+        except urllib.error.HTTPError as refused:  # noop@internal answers 418
+            headers = refused.headers
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
