@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workspace import copier_cli, gitrepo
 from workspace.manifest import Manifest, ServiceEntry, WorkspaceError, template_source
 
 CLONE_TIMEOUT = 300
+# Clones and renders wait on git and disk more than on the CPU: run a few at once.
+PARALLEL = min(4, (os.cpu_count() or 1) + 1)
 
 
 def is_present(path: Path) -> bool:
@@ -42,21 +46,22 @@ def clone(service: ServiceEntry, dest: Path) -> bool:
     return True
 
 
-def scaffold_missing(manifest: Manifest, *, try_clone: bool) -> dict[str, str]:
-    """Bring every missing service in; returns what happened to each service."""
-    outcome = {}
-    for service in manifest.services:
-        dest = manifest.service_dir(service.name)
-        if is_present(dest):
-            outcome[service.name] = "present"
-            continue
-        if try_clone and clone(service, dest):
-            if gitrepo.has_commits(dest):
-                outcome[service.name] = f"cloned {service.repo} at {service.ref}"
-                continue
-            render(manifest, service)
-            outcome[service.name] = f"rendered into the empty clone of {service.repo}"
-            continue
+def bring_in(manifest: Manifest, service: ServiceEntry, try_clone: bool) -> str:
+    """Clone or render one missing service; says which it did."""
+    dest = manifest.service_dir(service.name)
+    if try_clone and clone(service, dest):
+        if gitrepo.has_commits(dest):
+            return f"cloned {service.repo} at {service.ref}"
         render(manifest, service)
-        outcome[service.name] = "rendered from the templates"
-    return outcome
+        return f"rendered into the empty clone of {service.repo}"
+    render(manifest, service)
+    return "rendered from the templates"
+
+
+def scaffold_missing(manifest: Manifest, *, try_clone: bool) -> dict[str, str]:
+    """Bring every missing service in, a few at a time; says what happened to each."""
+    services = manifest.services
+    missing = [s for s in services if not is_present(manifest.service_dir(s.name))]
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        jobs = {s.name: pool.submit(bring_in, manifest, s, try_clone) for s in missing}
+    return {s.name: jobs[s.name].result() if s.name in jobs else "present" for s in services}

@@ -1,0 +1,305 @@
+"""The meta-repo at work: scaffolded service repos, its workspace tool, and native mode.
+
+The meta-repo is rendered once per manifest (1, 3 and 12 services of mixed kinds), with
+no git identity configured, as on a fresh CI machine. Each render is then checked the way
+a user meets it: the service repos Copier scaffolded, `copier update` with nothing to do,
+the tool's own `make test`, the lockfile, the Procfile under honcho, and the native
+Traefik configuration loaded by the real Traefik binary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from helpers import answers, free_port, git, run, tool
+
+pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-runtime")]
+
+MANIFESTS: dict[str, list[dict[str, Any]]] = {
+    "one": [{"name": "api", "kind": "backend"}],
+    "three": [
+        {"name": "web", "kind": "frontend", "route": "/"},
+        {"name": "api", "kind": "backend", "route": "/api"},
+        {"name": "admin", "kind": "frontend", "route": "/admin"},
+    ],
+    "twelve": [
+        {"name": "web", "kind": "frontend", "route": "/"},
+        {"name": "api", "kind": "backend", "route": "/api"},
+        {"name": "auth-svc", "kind": "backend", "route": "/auth"},
+        {"name": "admin", "kind": "frontend", "route": "/admin"},
+        {"name": "billing", "kind": "backend"},
+        {"name": "search-api", "kind": "backend", "route": "/search", "port": 9100},
+        {"name": "docs-site", "kind": "frontend", "route": "/docs"},
+        {"name": "media", "kind": "backend", "ref": "v1.2.0"},
+        {"name": "shop", "kind": "frontend"},
+        {"name": "notify", "kind": "backend"},
+        {"name": "status-page", "kind": "frontend", "route": "/status"},
+        {"name": "reports", "kind": "backend", "route": "/reports/v1"},
+    ],
+}
+FALLBACK_AUTHOR = "Polystack <polystack@localhost>"
+IDENTITY_KEYS = (
+    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",
+)  # fmt: skip
+
+
+def without_git_identity(home: Path) -> dict[str, str]:
+    """The environment of a machine where git knows nobody."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in IDENTITY_KEYS}
+    return {**env, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+
+
+def render_meta(template: Path, dest: Path, services: list[dict[str, Any]]) -> Path:
+    data = dest.parent / f"{dest.name}-answers.yml"
+    data.write_text(yaml.safe_dump({"services": services}))
+    proc = subprocess.run(
+        [tool("copier"), "copy", "--trust", "--defaults", "--quiet", "--data",
+         "template_kind=meta", "--data-file", str(data), str(template), str(dest)],
+        env=without_git_identity(dest.parent / f"{dest.name}-home"), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout
+    return dest
+
+
+@pytest.fixture(scope="module")
+def renders(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The meta-repo rendered for a manifest of MANIFESTS, once per module."""
+    done: dict[str, Path] = {}
+
+    def get(case: str) -> Path:
+        if case not in done:
+            base = tmp_path_factory.mktemp(f"meta-{case}")
+            done[case] = render_meta(template, base / "platform", MANIFESTS[case])
+        return done[case]
+
+    return get
+
+
+def fresh_copy(meta: Path, label: str) -> Path:
+    """A throwaway copy of a render, git repos included, for a test that changes it."""
+    dest = meta.parent / label / "platform"
+    shutil.copytree(meta, dest, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".native"))
+    return dest
+
+
+def manifest(meta: Path) -> dict[str, Any]:
+    loaded = yaml.safe_load((meta / "polystack.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def workspace(meta: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> Any:
+    """The meta-repo's tool, run as its Makefile runs it (here with the suite's Python)."""
+    return run([sys.executable, "tools/workspace", *args], cwd=meta, env=env, check=check)
+
+
+# ---- scaffolding ----------------------------------------------------------------------
+
+CASES = pytest.mark.parametrize("case", list(MANIFESTS))
+
+
+@CASES
+def test_every_service_is_its_own_repo_with_one_commit(
+    renders: Callable[[str], Path], template: Path, case: str
+) -> None:
+    meta = renders(case)
+    services = manifest(meta)["services"]
+    assert [s["name"] for s in services] == [s["name"] for s in MANIFESTS[case]]
+    for service in services:
+        repo = meta / "services" / service["name"]
+        assert git(repo, "rev-parse", "--show-toplevel") == str(repo)
+        assert git(repo, "rev-list", "--count", "HEAD") == "1"
+        assert git(repo, "branch", "--show-current") == "main"
+        assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+        assert git(repo, "log", "-1", "--format=%an <%ae>") == FALLBACK_AUTHOR
+        recorded = answers(repo)
+        assert recorded["_src_path"] == str(template)
+        assert recorded["_commit"] == "1.0.0"
+        assert recorded["template_kind"] == service["kind"]
+        assert recorded["service_name"] == service["name"]
+        assert recorded["services"] == services  # the manifest's resolved answers
+
+
+@CASES
+def test_the_meta_repo_is_committed_and_ignores_the_services(
+    renders: Callable[[str], Path], case: str
+) -> None:
+    meta = renders(case)
+    assert git(meta, "rev-list", "--count", "HEAD") == "1"
+    assert git(meta, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(meta, "log", "-1", "--format=%an <%ae>") == FALLBACK_AUTHOR
+    tracked = git(meta, "ls-files").splitlines()
+    assert not any(path.startswith("services/") for path in tracked)
+    assert {"polystack.yml", "uv.lock", "Procfile", "native/dynamic.yml"} <= set(tracked)
+    recorded = answers(meta)
+    assert {key: recorded[key] for key in manifest(meta)} == manifest(meta)
+
+
+@CASES
+def test_a_scaffolded_service_updates_with_nothing_to_do(
+    renders: Callable[[str], Path], case: str
+) -> None:
+    meta = renders(case)
+    repo = meta / "services" / manifest(meta)["services"][-1]["name"]
+    tree = git(repo, "rev-parse", "HEAD^{tree}")
+    run(
+        [tool("copier"), "update", "--trust", "--defaults", "--quiet",
+         "--data-file", str(meta / "polystack.yml"), str(repo)],
+    )  # fmt: skip
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(repo, "rev-parse", "HEAD^{tree}") == tree
+    assert git(repo, "rev-list", "--count", "HEAD") == "1"
+
+
+# ---- the meta-repo's own tooling -------------------------------------------------------
+
+
+@CASES
+def test_the_lockfile_is_current(renders: Callable[[str], Path], case: str) -> None:
+    run(["uv", "lock", "--check"], cwd=renders(case), env={"UV_PYTHON_DOWNLOADS": "never"})
+
+
+@CASES
+def test_the_procfile_passes_honcho(renders: Callable[[str], Path], case: str) -> None:
+    meta = renders(case)
+    out = run([tool("honcho"), "check"], cwd=meta).stdout
+    for name in ["traefik", *(s["name"] for s in manifest(meta)["services"])]:
+        assert name in out
+
+
+def test_the_tool_s_own_checks_pass(renders: Callable[[str], Path]) -> None:
+    """`make check` of the meta-repo: ruff, mypy, the tool's tests, `uv lock --check`."""
+    run(["make", "check"], cwd=renders("three"), env={"UV_PYTHON_DOWNLOADS": "never"}, timeout=900)
+
+
+# ---- native mode: the real Traefik ------------------------------------------------------
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return json.load(response)
+
+
+@contextmanager
+def native_traefik(meta: Path) -> Iterator[tuple[int, Path]]:
+    """Traefik on free loopback ports with the native config the tool writes."""
+    edge, dashboard = free_port(), free_port()
+    workspace(meta, "native-config", env={"EDGE_PORT": str(edge), "DASHBOARD_PORT": str(dashboard)})
+    static = yaml.safe_load((meta / ".native" / "traefik.yml").read_text())
+    assert static["entryPoints"]["web"]["address"] == f"127.0.0.1:{edge}"
+    log = meta.parent / "traefik.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [tool("traefik"), "--configFile=.native/traefik.yml"], cwd=meta,
+            stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                routers = get_json(f"http://127.0.0.1:{dashboard}/api/http/routers")
+                if any(r["name"].endswith("@file") for r in routers):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"Traefik loaded no route:\n{log.read_text()}"
+            time.sleep(0.2)
+        yield dashboard, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+@CASES
+def test_traefik_loads_every_route_enabled(renders: Callable[[str], Path], case: str) -> None:
+    meta = renders(case)
+    services = manifest(meta)["services"]
+    with native_traefik(meta) as (dashboard, log):
+        api = f"http://127.0.0.1:{dashboard}"
+        routers = {r["name"]: r for r in get_json(f"{api}/api/http/routers")}
+        upstreams = {s["name"]: s for s in get_json(f"{api}/api/http/services")}
+        with urllib.request.urlopen(f"{api}/ping", timeout=2) as ping:
+            assert ping.read() == b"OK"
+        with urllib.request.urlopen(f"{api}/metrics", timeout=2) as metrics:
+            assert b"traefik_config_reloads_total" in metrics.read()
+    for service in services:
+        router = routers[f"{service['name']}@file"]
+        assert router["status"] == "enabled", router
+        assert router["entryPoints"] == ["web"]
+        assert router["rule"] == f"PathPrefix(`{service['route']}`)"
+        assert (router.get("priority") == 1) == (service["route"] == "/"), router
+        servers = upstreams[router["service"] + "@file"]["loadBalancer"]["servers"]
+        assert servers == [{"url": f"http://127.0.0.1:{service['port']}"}]
+    errors = [line for line in log.read_text().splitlines() if " ERR " in line or " FTL " in line]
+    assert errors == []
+
+
+# ---- the workspace tool against real repos ----------------------------------------------
+
+
+def test_update_reports_every_repo_already_current(renders: Callable[[str], Path]) -> None:
+    meta = fresh_copy(renders("one"), "update")
+    out = workspace(meta, "update").stdout
+    assert [line.split(None, 1) for line in out.splitlines()[:2]] == [
+        [".", "already current"], ["api", "already current"],
+    ], out  # fmt: skip
+    assert git(meta, "status", "--porcelain") == ""
+    check = workspace(meta, "update", "--check").stdout
+    assert check.count("already current (1.0.0)") == 2, check
+
+
+def test_a_bad_new_service_is_rejected_with_the_suite_s_message(
+    renders: Callable[[str], Path],
+) -> None:
+    meta = fresh_copy(renders("three"), "reject")
+    args = ("add-service", "extra", "--kind", "backend", "--port", "8080")
+    done = workspace(meta, *args, check=False)
+    assert done.returncode == 1, done.stdout
+    assert "uses port 8080, which Traefik's web entrypoint uses" in done.stdout
+    assert git(meta, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not (meta / "services" / "extra").exists()
+
+
+def test_add_service_renders_it_and_reaches_every_repo(renders: Callable[[str], Path]) -> None:
+    meta = fresh_copy(renders("one"), "add")
+    out = workspace(meta, "add-service", "web", "--kind", "frontend").stdout
+    assert "conflicts" not in out
+    services = manifest(meta)["services"]
+    assert {s["name"]: s["route"] for s in services} == {"api": "/api", "web": "/"}
+    new = meta / "services" / "web"
+    assert git(new, "rev-list", "--count", "HEAD") == "1"
+    assert answers(new)["service_name"] == "web"
+    changed = {line[3:] for line in git(meta, "status", "--porcelain").splitlines()}
+    assert {"polystack.yml", "Procfile", "native/dynamic.yml"} <= changed
+    assert answers(meta)["services"] == services
+    assert answers(meta / "services" / "api")["services"] == services
+
+
+def test_bootstrap_renders_a_missing_service_again(renders: Callable[[str], Path]) -> None:
+    original = renders("twelve")
+    meta = fresh_copy(original, "bootstrap")
+    shutil.rmtree(meta / "services" / "billing")
+    # The manifest's repos do not exist: refusing https makes each clone fail at once.
+    out = workspace(meta, "bootstrap", env={"GIT_ALLOW_PROTOCOL": "file"}).stdout
+    assert "billing                  rendered from the templates" in out
+    assert out.count("present") == len(MANIFESTS["twelve"]) - 1
+    again, before = meta / "services" / "billing", original / "services" / "billing"
+    assert git(again, "rev-parse", "HEAD^{tree}") == git(before, "rev-parse", "HEAD^{tree}")
