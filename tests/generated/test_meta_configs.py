@@ -176,16 +176,17 @@ def test_postgres_creates_one_database_per_backend(meta: Meta) -> None:
 
 
 @contextmanager
-def traefik(static: dict[str, Any], workdir: Path) -> Iterator[Path]:
-    """The real Traefik binary with this static config; fails if it logs an error or a warning
-    other than its health checks of servers that do not run here."""
+def traefik(static: dict[str, Any] | list[str], workdir: Path) -> Iterator[Path]:
+    """The real Traefik binary with this static config (a file's content, or command-line
+    flags); fails if it logs an error or a warning other than its health checks of servers
+    that do not run here."""
     config = workdir / "traefik-static.yml"
-    config.write_text(yaml.safe_dump(static))
+    if isinstance(static, dict):
+        config.write_text(yaml.safe_dump(static))
+        static = [f"--configFile={config}"]
     log = workdir / "traefik.log"
     with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [tool("traefik"), f"--configFile={config}"], stdout=sink, stderr=subprocess.STDOUT
-        )
+        proc = subprocess.Popen([tool("traefik"), *static], stdout=sink, stderr=subprocess.STDOUT)
     try:
         yield config
     finally:
@@ -198,16 +199,23 @@ def traefik(static: dict[str, Any], workdir: Path) -> Iterator[Path]:
     assert not problems, "\n".join(problems)
 
 
-def get_json(url: str) -> Any:
+def traefik_objects(api: str, kind: str, expected: set[str]) -> dict[str, Any]:
+    """Traefik's API list of `kind` (e.g. http/routers) by name, once it holds `expected`:
+    the file provider loads a moment after the API starts answering."""
     deadline = time.monotonic() + 20
+    found: dict[str, Any] = {}
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.load(response)
+            with urllib.request.urlopen(f"{api}/{kind}", timeout=2) as response:
+                found = {item["name"]: item for item in json.load(response)}
+            if expected <= set(found):
+                return found
         except OSError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.2)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Traefik has {sorted(found)}, not all of {sorted(expected)}")
+        time.sleep(0.2)
 
 
 def test_traefik_loads_the_compose_routes_of_the_manifest(meta: Meta, tmp_path: Path) -> None:
@@ -227,7 +235,8 @@ def test_traefik_loads_the_compose_routes_of_the_manifest(meta: Meta, tmp_path: 
 
 
 def check_compose_routes(meta: Meta, api: str) -> None:
-    routers = {r["name"]: r for r in get_json(f"{api}/http/routers")}
+    names = {f"{service['name']}@file" for service in meta.resolved}
+    routers = traefik_objects(api, "http/routers", names | {"dashboard@file"})
     for service in meta.resolved:
         router = routers[f"{service['name']}@file"]
         assert router["status"] == "enabled"
@@ -238,9 +247,9 @@ def check_compose_routes(meta: Meta, api: str) -> None:
     # The catch-all frontend loses to every prefix.
     root = [r for r in routers.values() if r["rule"] == "PathPrefix(`/`)"]
     assert all(r["priority"] == 1 for r in root)
-    middlewares = {m["name"]: m for m in get_json(f"{api}/http/middlewares")}
+    middlewares = traefik_objects(api, "http/middlewares", {"security-headers@file"})
     assert middlewares["security-headers@file"]["status"] == "enabled"
-    services = {s["name"]: s for s in get_json(f"{api}/http/services")}
+    services = traefik_objects(api, "http/services", names)
     for service in meta.resolved:
         assert services[f"{service['name']}@file"]["status"] == "enabled"
 
@@ -462,10 +471,11 @@ def test_traefik_crds_are_well_formed_and_load_in_traefik(meta: Meta, tmp_path: 
     }  # fmt: skip
     with traefik(static, tmp_path):
         api = f"http://127.0.0.1:{dashboard}/api"
-        loaded = {m["name"]: m for m in get_json(f"{api}/http/middlewares")}
-        for name in middlewares:
-            assert loaded[f"{name}@file"]["status"] == "enabled", loaded
-        probe = {r["name"]: r for r in get_json(f"{api}/http/routers")}["probe@file"]
+        expected = {f"{name}@file" for name in middlewares}
+        loaded = traefik_objects(api, "http/middlewares", expected)
+        for name in expected:
+            assert loaded[name]["status"] == "enabled", loaded
+        probe = traefik_objects(api, "http/routers", {"probe@file"})["probe@file"]
         assert probe["status"] == "enabled", probe
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=5) as answer:
@@ -474,3 +484,62 @@ def test_traefik_crds_are_well_formed_and_load_in_traefik(meta: Meta, tmp_path: 
             headers = refused.headers
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+# ---- Swarm ----------------------------------------------------------------------------------
+
+
+def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
+    meta: Meta, tmp_path: Path
+) -> None:
+    stack = ["-f", "deploy/swarm/stack.yml"]
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector.internal:4318"}
+    run([tool("docker-compose"), *stack, "config", "-q"], cwd=meta.root, env=env)
+    out = run(
+        [tool("docker-compose"), *stack, "config", "--format", "json"], cwd=meta.root, env=env
+    )
+    model = json.loads(out.stdout[out.stdout.index("{") :])
+    services = model["services"]
+    migrations = {f"{b['name']}-migrate" for b in meta.backends}
+    assert set(services) == {"traefik"} | {s["name"] for s in meta.resolved} | migrations
+    for name, service in services.items():
+        assert service["read_only"] and service["cap_drop"] == ["ALL"], name
+        deploy = service["deploy"]
+        assert deploy["resources"]["limits"]["memory"], name
+        assert deploy["restart_policy"]["condition"] == "on-failure", name
+        if name in migrations:
+            assert deploy["mode"] == "replicated-job"
+            assert service["secrets"][0]["source"] == name.replace("-migrate", "-database-url")
+            continue
+        assert deploy["replicas"] >= 2, name
+        assert deploy["update_config"]["failure_action"] == "rollback", name
+        assert deploy["update_config"]["order"] == "start-first", name
+        assert deploy["rollback_config"]["parallelism"] == 1, name
+        assert deploy["resources"]["reservations"]["memory"], name
+        assert service["healthcheck"]["test"], name
+    for resolved in meta.resolved:
+        tag = resolved["ref"].removeprefix("v")
+        image = f"ghcr.io/acme/acme-shop-{resolved['name']}:{tag}"
+        assert services[resolved["name"]]["image"] == image
+    assert {n for n, s in model.get("secrets", {}).items() if s["external"]} == {
+        f"{b['name']}-database-url" for b in meta.backends
+    }
+    assert model["networks"]["platform"]["driver"] == "overlay"
+    routes = model["configs"]["traefik-routes"]["file"]
+    assert routes == str(meta.root / "traefik/compose/dynamic/routes.yml")
+
+    # Traefik accepts every flag the stack gives it and loads the routes.
+    dashboard = free_port()
+    flags = []
+    for flag in services["traefik"]["command"]:
+        key = flag.split("=", 1)[0]
+        if key.endswith(".address"):
+            port = dashboard if key == "--entryPoints.dashboard.address" else free_port()
+            flag = f"{key}=127.0.0.1:{port}"
+        elif key == "--providers.file.filename":
+            flag = f"{key}={routes}"
+        elif key == "--tracing.otlp.http.endpoint":
+            flag = f"{key}=http://127.0.0.1:{free_port()}/v1/traces"
+        flags.append(flag)
+    with traefik(flags, tmp_path):
+        check_compose_routes(meta, f"http://127.0.0.1:{dashboard}/api")
