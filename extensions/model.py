@@ -183,6 +183,14 @@ class Service:
         return self.name.replace("-", "_")
 
     @property
+    def github_repository(self) -> str:
+        """'owner/name' when the repo is on GitHub (https or ssh URL), else ''."""
+        match = re.fullmatch(
+            r"(?:https://github\.com/|git@github\.com:)([-\w.]+/[-\w.]+?)(?:\.git)?/?", self.repo
+        )
+        return match.group(1) if match else ""
+
+    @property
     def image_tag(self) -> str:
         """The image tag built from the pinned ref: v1.2.3 -> 1.2.3, a commit -> sha-1a2b3c4,
         a branch as is ('/' -> '-'), as the image workflows tag them."""
