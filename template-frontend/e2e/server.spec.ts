@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+
+import { API_PREFIX } from "../lib/service";
+
+const API = API_PREFIX.slice(1);
+
+test("/healthz answers without the backend", async ({ request }) => {
+  const response = await request.get("healthz");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ status: "ok" });
+});
+
+test("/metrics serves Prometheus text with process and Node.js metrics", async ({ request }) => {
+  const response = await request.get("metrics");
+  expect(response.status()).toBe(200);
+  const body = await response.text();
+  expect(body).toMatch(/^process_resident_memory_bytes \d+/m);
+  expect(body).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+});
+
+test("API calls are forwarded to the backend with the request id", async ({ request }) => {
+  const response = await request.get(`${API}/healthz`, { headers: { "x-request-id": "e2e-42" } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()["x-request-id"]).toBe("e2e-42");
+  expect(await response.json()).toEqual({ status: "ok" });
+});
+
+test("an unknown page renders the not-found page", async ({ page }) => {
+  const response = await page.goto("no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

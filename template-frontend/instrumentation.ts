@@ -1,0 +1,17 @@
+// Runs once when the server starts: validates the settings (a bad variable stops the server
+// with a message naming it) and turns tracing on when an OTLP endpoint is configured.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getConfig } = await import("./lib/config");
+  const config = getConfig();
+  if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return;
+  const { OTLPHttpJsonTraceExporter, registerOTel } = await import("@vercel/otel");
+  registerOTel({
+    serviceName: config.OTEL_SERVICE_NAME,
+    traceExporter: new OTLPHttpJsonTraceExporter({
+      url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces`,
+    }),
+    // W3C traceparent on server-side calls to the backend, so its spans join this trace.
+    instrumentationConfig: { fetch: { propagateContextUrls: [config.BACKEND_URL] } },
+  });
+}

@@ -1,0 +1,5 @@
+import type { components } from "./schema";
+
+export type Item = components["schemas"]["Item"];
+export type ItemCreate = components["schemas"]["ItemCreate"];
+export type ItemPage = components["schemas"]["ItemPage"];

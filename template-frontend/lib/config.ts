@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+import { DEFAULT_BACKEND_URL, DEFAULT_PORT, SERVICE_NAME } from "./service";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const origin = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:8000" })
+  .refine((value) => new URL(value).pathname === "/" && !new URL(value).search, {
+    error: "must be an origin without a path: the API prefix is added by the app",
+  })
+  .transform((value) => new URL(value).origin);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_PORT),
+  HOSTNAME: z.string().min(1).default("127.0.0.1"),
+  BACKEND_URL: origin.default(DEFAULT_BACKEND_URL),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http(s) URL such as http://otel-collector:4318",
+    })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default(SERVICE_NAME),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads the settings from `env`; empty values count as unset. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      const value = present[name];
+      return `${name}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
+    });
+    throw new ConfigError(`Invalid environment configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's settings, validated once; read at request time, never baked into the build. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

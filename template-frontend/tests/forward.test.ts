@@ -1,0 +1,106 @@
+// @vitest-environment node
+import type { IncomingMessage } from "node:http";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { forwardToBackend } from "@/lib/forward";
+import { API_PREFIX } from "@/lib/service";
+
+import { startUpstream } from "./upstream";
+
+let last: { request: IncomingMessage; body: string } | undefined;
+let releaseStream: () => void = () => {};
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+
+beforeAll(async () => {
+  upstream = await startUpstream((request, response) => {
+    if (request.url === `${API_PREFIX}/events`) {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write('event: item.deleted\ndata: {"id": 1}\n\n');
+      // The stream stays open until the test has read the first event.
+      releaseStream = () => response.end();
+      return;
+    }
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      last = { request, body };
+      response.writeHead(201, { "content-type": "application/json", connection: "keep-alive" });
+      response.end(JSON.stringify({ echoed: body }));
+    });
+  });
+});
+
+afterAll(() => upstream.close());
+
+describe("forwardToBackend", () => {
+  it("forwards method, path, query, body and headers, and answers with the backend's reply", async () => {
+    const request = new Request(`http://app.test${API_PREFIX}/items/a%20b?x=1`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "req-9", cookie: "c=1" },
+      body: '{"name": "Lamp"}',
+    });
+    const response = await forwardToBackend(request, ["items", "a b"], upstream.origin);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ echoed: '{"name": "Lamp"}' });
+    expect(response.headers.get("x-request-id")).toBe("req-9");
+    expect(response.headers.get("connection")).toBeNull();
+    expect(last?.request.url).toBe(`${API_PREFIX}/items/a%20b?x=1`);
+    expect(last?.request.method).toBe("POST");
+    expect(last?.request.headers).toMatchObject({
+      "x-request-id": "req-9",
+      "x-forwarded-host": "app.test",
+      "x-forwarded-proto": "http",
+      cookie: "c=1",
+    });
+  });
+
+  it("forwards the prefix itself", async () => {
+    const response = await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}`, { method: "PUT", body: "" }),
+      [],
+      upstream.origin,
+    );
+    expect(response.status).toBe(201);
+    expect(last?.request.url).toBe(API_PREFIX);
+  });
+
+  it("streams Server-Sent Events before the backend ends the stream", async () => {
+    const response = await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}/events`),
+      ["events"],
+      upstream.origin,
+    );
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('event: item.deleted\ndata: {"id": 1}\n\n');
+    releaseStream();
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it("answers 502 with the error envelope when the backend is down", async () => {
+    const response = await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}/items`),
+      ["items"],
+      "http://127.0.0.1:9",
+    );
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      error: { code: "backend_unavailable", message: "The backend is unreachable", details: [] },
+    });
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("gives up quietly when the browser went away", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const response = await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}/items`, { signal: controller.signal }),
+      ["items"],
+      upstream.origin,
+    );
+    expect(response.status).toBe(499);
+  });
+});
