@@ -14,7 +14,9 @@ const next = join(root, ".next");
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
 const timeoutArg = args.find((arg) => arg.startsWith("--timeout="));
-const timeoutSeconds = Number(timeoutArg?.split("=")[1] ?? process.env.BENCH_TIMEOUT_SECONDS ?? 600);
+const timeoutSeconds = Number(
+  timeoutArg?.split("=")[1] ?? process.env.BENCH_TIMEOUT_SECONDS ?? 600,
+);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -106,7 +108,8 @@ const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 const buildSeconds = await timedBuild();
 const standalone = treeSize(join(next, "standalone"));
-if (standalone.files === 0) fail('.next/standalone is empty: set output: "standalone" in next.config');
+if (standalone.files === 0)
+  fail('.next/standalone is empty: set output: "standalone" in next.config');
 const payload = treeSize(join(next, "static")).bytes + treeSize(join(root, "public")).bytes;
 const js = firstLoadJs();
 
@@ -124,6 +127,8 @@ if (asJson) {
 } else {
   console.log(`build time:          ${buildSeconds.toFixed(1)} s`);
   console.log(`standalone output:   ${MB(standalone.bytes)} (${standalone.files} files)`);
-  console.log(`image payload:       ${MB(result.runtimeBytes)} (standalone + .next/static + public)`);
+  console.log(
+    `image payload:       ${MB(result.runtimeBytes)} (standalone + .next/static + public)`,
+  );
   console.log(`first-load JS of /:  ${kB(js.gzip)} gzip (${kB(js.raw)} raw, ${js.files} files)`);
 }
