@@ -2,8 +2,8 @@
 // with a message naming it) and turns tracing on when an OTLP endpoint is configured.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getConfig } = await import("./lib/config");
-  const config = getConfig();
+  const { configOrExit } = await import("./lib/startup");
+  const config = configOrExit();
   if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return;
   const { OTLPHttpJsonTraceExporter, registerOTel } = await import("@vercel/otel");
   registerOTel({

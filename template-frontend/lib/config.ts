@@ -4,9 +4,11 @@ import { DEFAULT_BACKEND_URL, DEFAULT_PORT, SERVICE_NAME } from "./service";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const isOrigin = (url: URL) => url.pathname === "/" && !url.search && !url.hash;
+
 const origin = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:8000" })
-  .refine((value) => new URL(value).pathname === "/" && !new URL(value).search, {
+  .refine((value) => !URL.canParse(value) || isOrigin(new URL(value)), {
     error: "must be an origin without a path: the API prefix is added by the app",
   })
   .transform((value) => new URL(value).origin);

@@ -42,6 +42,7 @@ describe("parseConfig", () => {
 
   it.each([
     ["BACKEND_URL", "backend:8000", /BACKEND_URL: must be an http\(s\) URL/],
+    ["BACKEND_URL", "not a url", /BACKEND_URL: must be an http\(s\) URL/],
     ["BACKEND_URL", "http://backend:8000/api", /BACKEND_URL: must be an origin without a path/],
     ["PORT", "eighty", /PORT: .*\(got "eighty"\)/],
     ["PORT", "70000", /PORT: /],
