@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 FALLBACK_IDENTITY = ("Polystack", "polystack@localhost")
+MESSAGE = "Initial commit from Polystack"
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, text=True, capture_output=True, check=False
-    )
+    return subprocess.run(["git", *args], cwd=cwd, text=True, capture_output=True, check=False)
 
 
 def belongs_to_work_tree(path: Path) -> bool:
@@ -45,7 +44,7 @@ def initial_commit(path: Path) -> bool:
     for args in (
         ["init", "-q", "-b", "main"],
         ["add", "-A"],
-        [*identity_args(path), "commit", "-q", "--no-verify", "-m", "Initial commit from Polystack"],
+        [*identity_args(path), "commit", "-q", "--no-verify", "-m", MESSAGE],
     ):
         result = _git(path, *args)
         if result.returncode != 0:

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import answers, free_port, git, run, tool
+from helpers import answers, free_port, git, render, run, tool
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-runtime")]
 
@@ -152,11 +152,9 @@ def test_the_meta_repo_is_committed_and_ignores_the_services(
     assert {key: recorded[key] for key in manifest(meta)} == manifest(meta)
 
 
-@CASES
-def test_a_scaffolded_service_updates_with_nothing_to_do(
-    renders: Callable[[str], Path], case: str
-) -> None:
-    meta = renders(case)
+def test_a_scaffolded_service_updates_with_nothing_to_do(renders: Callable[[str], Path]) -> None:
+    """Its answers file lets `copier update` replay it: same version, same tree."""
+    meta = renders("twelve")
     repo = meta / "services" / manifest(meta)["services"][-1]["name"]
     tree = git(repo, "rev-parse", "HEAD^{tree}")
     run(
@@ -303,3 +301,24 @@ def test_bootstrap_renders_a_missing_service_again(renders: Callable[[str], Path
     assert out.count("present") == len(MANIFESTS["twelve"]) - 1
     again, before = meta / "services" / "billing", original / "services" / "billing"
     assert git(again, "rev-parse", "HEAD^{tree}") == git(before, "rev-parse", "HEAD^{tree}")
+
+
+# ---- standalone service repos ------------------------------------------------------------
+
+
+def test_a_standalone_service_starts_as_a_repo_with_one_commit(
+    template: Path, tmp_path: Path
+) -> None:
+    repo = render(template, tmp_path / "alone", {"template_kind": "backend"})
+    assert git(repo, "rev-parse", "--show-toplevel") == str(repo)
+    assert git(repo, "rev-list", "--count", "HEAD") == "1"
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_service_rendered_inside_a_repo_joins_it(template: Path, tmp_path: Path) -> None:
+    outer = tmp_path / "monorepo"
+    outer.mkdir()
+    git(outer, "init", "-q", "-b", "main")
+    inner = render(template, outer / "backend", {"template_kind": "backend"})
+    assert not (inner / ".git").exists()
+    assert git(inner, "rev-parse", "--show-toplevel") == str(outer)
