@@ -1,0 +1,1 @@
+"""The HTTP API, served under the service's route prefix."""

@@ -1,0 +1,33 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ...schemas.errors import ErrorResponse
+from ...schemas.health import Health, NotReady, Ready
+from ..deps import RuntimeDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+async def healthz() -> Health:
+    return Health()
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness: the database answers",
+    response_model=Ready,
+    responses={
+        503: {"model": NotReady, "description": "The database is unreachable"},
+        429: {"model": ErrorResponse, "description": "Too many requests"},
+    },
+)
+async def readyz(runtime: RuntimeDep) -> Ready | JSONResponse:
+    reason = await runtime.database.ping()
+    if reason is not None:
+        return JSONResponse(NotReady(reason=reason).model_dump(), status_code=503)
+    return Ready()

@@ -1,0 +1,1 @@
+"""Alembic migration scripts (the package makes them ship inside the wheel)."""

@@ -1,0 +1,1 @@
+"""Request and response bodies: the API's public contract."""

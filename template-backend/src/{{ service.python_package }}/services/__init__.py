@@ -1,0 +1,1 @@
+"""Application logic between the routes and the database."""

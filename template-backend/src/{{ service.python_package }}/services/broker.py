@@ -1,0 +1,96 @@
+"""In-process publish/subscribe for change events, fanned out to SSE subscribers.
+
+Each replica announces the changes it makes itself; put a shared bus (PostgreSQL
+LISTEN/NOTIFY, NATS, Redis) behind `publish` when clients must see every replica's changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from loguru import logger
+
+# A subscriber that falls this far behind is dropped rather than slowing publishers down.
+QUEUE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    data: dict[str, Any]
+
+
+class Subscription:
+    """The events of one subscriber, in order, until the broker closes."""
+
+    def __init__(self, broker: Broker) -> None:
+        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
+        self._broker = broker
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> Event:
+        event = await self.queue.get()
+        if event is None:
+            self.close()
+            raise StopAsyncIteration
+        return event
+
+    def close(self) -> None:
+        self._broker.unsubscribe(self)
+
+    def end(self) -> None:
+        """Finish the iteration after the events already queued."""
+        self._broker.unsubscribe(self)
+        Broker.end(self.queue)
+
+
+class Broker:
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[Event | None]] = set()
+        self._closed = False
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
+    def publish(self, event: Event) -> None:
+        for queue in list(self._queues):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                logger.warning("dropping a slow event subscriber")
+                self._queues.discard(queue)
+                self.end(queue)
+
+    def subscribe(self) -> Subscription:
+        """Register now, so no event published after this call is missed."""
+        subscription = Subscription(self)
+        if self._closed:
+            self.end(subscription.queue)
+        else:
+            self._queues.add(subscription.queue)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self._queues.discard(subscription.queue)
+
+    def close(self) -> None:
+        """End every subscription (at shutdown)."""
+        self._closed = True
+        for queue in list(self._queues):
+            self.end(queue)
+        self._queues.clear()
+
+    @staticmethod
+    def end(queue: asyncio.Queue[Event | None]) -> None:
+        """Queue the end marker, dropping the oldest event if the queue is full."""
+        while True:
+            try:
+                queue.put_nowait(None)
+                return
+            except asyncio.QueueFull:
+                queue.get_nowait()
