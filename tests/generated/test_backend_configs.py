@@ -9,6 +9,13 @@ checked by the tool that reads it in production; the Dockerfile's build steps ru
 from __future__ import annotations
 
 import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import render, run, tool
+from helpers import free_port, render, run, tool
 from model import Service, build_suite, select_service
+from services import create_database
 
 pytestmark = pytest.mark.generated
 
@@ -150,6 +158,24 @@ def test_workflows_pass_zizmor(backend: Backend) -> None:
     run([tool("zizmor"), "--offline", "--no-progress", ".github/workflows"], cwd=backend.root)
 
 
+def test_ci_steps_call_the_makefile(backend: Backend) -> None:
+    ci = yaml.safe_load((backend.root / ".github/workflows/ci.yml").read_text())
+    commands = [
+        step["run"] for job in ci["jobs"].values() for step in job["steps"] if "run" in step
+    ]
+    assert {c for c in commands if c != "make setup"} == {
+        "make lint",
+        "make typecheck",
+        "make test",
+        "make openapi-check",
+    }
+    makefile = (backend.root / "Makefile").read_text()
+    for target in ("setup", "lint", "typecheck", "test", "openapi-check"):
+        assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), target
+    services = ci["jobs"]["test"]["services"]
+    assert services["postgres"]["image"].startswith("postgres:16")
+
+
 def test_image_workflow_pushes_to_the_service_image(backend: Backend) -> None:
     image = yaml.safe_load((backend.root / ".github/workflows/image.yml").read_text())
     assert image["env"]["IMAGE"] == backend.service.image
@@ -259,3 +285,212 @@ def instructions(text: str) -> list[tuple[str, str]]:
         steps.append((keyword.upper(), rest.strip()))
         pending = ""
     return steps
+
+
+def dockerignore(root: Path) -> list[tuple[bool, re.Pattern[str]]]:
+    """(negated, pattern) per `.dockerignore` line, with Docker's path-wise wildcards."""
+    rules = []
+    for raw in (root / ".dockerignore").read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        glob = line.removeprefix("!").strip("/")
+        wildcards = {"**/": "(.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+        tokens = re.split(r"(\*\*/|\*\*|\*|\?|\[[^]]*\])", glob)
+        regex = "".join(
+            wildcards.get(part, part if part.startswith("[") else re.escape(part))
+            for part in tokens
+        )
+        rules.append((negated, re.compile(rf"{regex}(/.*)?")))
+    return rules
+
+
+def build_context(root: Path, dest: Path) -> Path:
+    """What `docker build .` sends: every file no `.dockerignore` rule excludes (last wins)."""
+    rules = dockerignore(root)
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if not path.is_file() or relative.startswith(".git/"):
+            continue
+        excluded = False
+        for negated, pattern in rules:
+            if pattern.fullmatch(relative):
+                excluded = not negated
+        if not excluded:
+            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest / relative)
+    return dest
+
+
+def expand(value: str, env: dict[str, str]) -> str:
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m[1] or m[2], ""), value)
+
+
+def uv_binary() -> str:
+    """The real uv: a pyenv shim would pick its interpreter by the repo's .python-version."""
+    found = tool("uv")
+    if "/shims/" in found:
+        found = run(["pyenv", "which", "uv"], cwd=Path.home()).stdout.strip()
+    return found
+
+
+# The image is built natively for the default service and for one with its own route and port.
+BUILT = pytest.mark.parametrize("backend", ["defaults", "billing"], indirect=True)
+
+
+@dataclass
+class Image:
+    """The runtime tree the Dockerfile's stages produce, built natively."""
+
+    root: Path  # stands for the image's WORKDIR
+    env: dict[str, str]  # the runtime stage's ENV, with the image's paths mapped
+    cmd: list[str]
+    healthcheck: list[str]
+
+
+@pytest.fixture(scope="module")
+def image(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Image:
+    """Run the build stage's steps in a copy of the build context, keep what the runtime
+    stage copies from it, and read the runtime stage's ENV, CMD and HEALTHCHECK."""
+    steps = instructions((backend.root / "Dockerfile").read_text())
+    stages: dict[str, list[tuple[str, str]]] = {}
+    for keyword, args in steps:
+        if keyword == "FROM":
+            current = stages.setdefault(args.split(" AS ")[-1], [])
+        elif stages:
+            current.append((keyword, args))
+    workdir = dict(stages["build"])["WORKDIR"]
+    assert dict(stages["runtime"])["WORKDIR"] == workdir
+
+    root = build_context(backend.root, tmp_path_factory.mktemp("image") / "app")
+    env = {**os.environ, "UV_PYTHON": backend.answers["python_version"]}
+    env.pop("VIRTUAL_ENV", None)
+    uv = uv_binary()
+    for keyword, args in stages["build"]:
+        if keyword == "ENV":
+            env.update(item.split("=", 1) for item in shlex.split(args))
+        elif keyword == "RUN":
+            command = re.sub(r"^(--mount=\S+\s+)+", "", args)
+            assert command.startswith("uv "), f"unexpected build step: {command}"
+            run([uv, *shlex.split(command)[1:]], cwd=root, env=env, timeout=600)
+
+    kept = []
+    for keyword, args in stages["runtime"]:
+        if keyword == "COPY" and "--from=build" in args:
+            source, target = [a for a in args.split() if not a.startswith("--")]
+            assert source == target and source.startswith(f"{workdir}/"), args
+            kept.append(source.removeprefix(f"{workdir}/"))
+    assert kept == [".venv"]
+    for path in root.iterdir():
+        if path.name not in kept:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    runtime_env = {"PATH": os.environ["PATH"]}
+    for keyword, args in stages["runtime"]:
+        if keyword == "ENV":
+            for item in shlex.split(args):
+                name, value = item.split("=", 1)
+                runtime_env[name] = expand(value, runtime_env).replace(workdir, str(root))
+    healthcheck = dict(stages["runtime"])["HEALTHCHECK"]
+    return Image(
+        root=root,
+        env=runtime_env,
+        cmd=json.loads(dict(stages["runtime"])["CMD"]),
+        healthcheck=json.loads(healthcheck.split(" CMD ", 1)[1]),
+    )
+
+
+@pytest.mark.xdist_group("backend-image")
+@BUILT
+def test_image_has_no_dev_dependencies(image: Image) -> None:
+    python = image.root / ".venv" / "bin" / "python"
+    for module in ("pytest", "mypy", "ruff", "schemathesis"):
+        probe = f"import importlib.util as u; raise SystemExit(u.find_spec({module!r}) is not None)"
+        assert run([python, "-c", probe], check=False).returncode == 0, f"{module} in the image"
+
+
+@pytest.mark.xdist_group("backend-image")
+@BUILT
+def test_image_migrates_serves_and_passes_its_healthcheck(
+    backend: Backend, image: Image, postgres: str
+) -> None:
+    port = free_port()
+    env = {
+        **image.env,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "DATABASE_URL": create_database(postgres, f"image_{backend.service.python_package}"),
+    }
+    # The init container's command, as the Kubernetes base runs it before the app starts.
+    pod = next(d for d in kustomize(backend, "base") if d["kind"] == "Deployment")
+    migrate = pod["spec"]["template"]["spec"]["initContainers"][0]["command"]
+    run(migrate, cwd=image.root, env=env, timeout=120)
+
+    log = (image.root.parent / "serve.log").open("w")
+    server = subprocess.Popen(
+        image.cmd, cwd=image.root, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            probe = run(image.healthcheck, cwd=image.root, env=env, check=False, timeout=10)
+            if probe.returncode == 0:
+                break
+            assert server.poll() is None, (image.root.parent / "serve.log").read_text()
+            assert time.monotonic() < deadline, probe.stdout
+            time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+        log.close()
+    # Graceful: uvicorn finishes, then re-raises the SIGTERM it caught (as in a container).
+    assert code in (0, -signal.SIGTERM), (image.root.parent / "serve.log").read_text()
+    # The healthcheck fails once the server is gone: it probes, it does not just exit 0.
+    assert run(image.healthcheck, env=env, check=False, timeout=10).returncode != 0
+
+
+@pytest.mark.xdist_group("backend-image")
+@pytest.mark.parametrize("backend", ["defaults"], indirect=True)
+def test_benchmark_prints_its_figures(backend: Backend, image: Image) -> None:
+    python = image.root / ".venv" / "bin" / "python"
+    args = ["--requests", "40", "--duration", "3", "--concurrency", "4"]
+    out = run([python, "bench/run.py", *args], cwd=backend.root, timeout=240).stdout
+    prefix = backend.prefix
+    for endpoint in (f"{prefix}/healthz", f"{prefix}/items"):
+        for mode in ("bare", "instrumented"):
+            row = re.search(
+                rf"^{re.escape(endpoint)}\S* +{mode} +(\d+) +(\d+) +([\d.]+) +([\d.]+)$",
+                out,
+                re.MULTILINE,
+            )
+            assert row, f"no {mode} figures for {endpoint}:\n{out}"
+            assert int(row[1]) > 0
+        assert re.search(
+            rf"^ratio instrumented/bare req/s for {re.escape(endpoint)}\S*: [\d.]+ ",
+            out,
+            re.MULTILINE,
+        ), out
+    exports = re.search(r"the OTLP sink received (\d+) trace exports", out)
+    assert exports and int(exports[1]) > 0, out
+
+
+def test_deployment_guide_names_real_files_and_commands(backend: Backend) -> None:
+    guide = (backend.root / "docs" / "deployment.md").read_text()
+    spans = set(re.findall(r"`([^`\s]+)`", guide))
+    tops = ("k8s/", ".github/", "docs/", "bench/", "src/")
+    paths = {s for s in spans if s.startswith(tops)}
+    paths |= spans & {".env.example", "pyproject.toml", "uv.lock", "Dockerfile"}
+    assert {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"} <= paths
+    for path in paths:
+        assert (backend.root / path).exists(), f"docs/deployment.md names a missing {path}"
+    blocks = re.findall(r"```sh\n(.*?)```", guide, re.DOTALL)
+    renders = [
+        line.split("#")[0].split()
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("kubectl kustomize ")
+    ]
+    assert renders
+    for command in renders:
+        run([tool("kubectl"), *command[1:]], cwd=backend.root)
