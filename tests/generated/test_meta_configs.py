@@ -6,10 +6,13 @@ config it generates is then checked by the tool that will read it in production.
 
 from __future__ import annotations
 
+import http.server
 import itertools
 import json
 import re
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,8 +30,8 @@ from services import postgres_server
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-configs")]
 
 MANIFESTS: dict[str, list[dict[str, Any]]] = {
-    # A frontend alone: no backend to forward to, no database.
-    "one": [{"name": "web", "kind": "frontend"}],
+    # A backend alone (a frontend always needs a backend): no catch-all route, no browser.
+    "one": [{"name": "api", "kind": "backend"}],
     "three": [
         {"name": "api", "kind": "backend", "route": "/api"},
         {"name": "web", "kind": "frontend", "route": "/"},
@@ -123,7 +126,7 @@ def test_compose_refuses_to_start_without_the_env_file(meta: Meta, tmp_path: Pat
 def test_compose_config_is_valid_for_each_profile_combination(
     meta: Meta, dotenv: Path, profiles: tuple[str, ...]
 ) -> None:
-    compose(meta, profiles, "config", "-q")
+    # `config` validates the file as `config -q` does, and prints the resolved model.
     model = json.loads(compose(meta, profiles, "config", "--format", "json"))
     services = model["services"]
     expected = {s["name"] for s in meta.resolved} | set(profiles)
@@ -161,14 +164,20 @@ def test_compose_file_matches_the_compose_spec(meta: Meta) -> None:
         cwd=meta.root)  # fmt: skip
 
 
-def test_postgres_creates_one_database_per_backend(meta: Meta) -> None:
-    psql = tool("psql")
+@pytest.fixture(scope="module")
+def postgres_admin() -> Iterator[str]:
     with postgres_server() as admin:
-        run([psql, f"{admin}/postgres", "-v", "ON_ERROR_STOP=1", "-f",
-             "postgres/initdb/create-databases.sql"], cwd=meta.root)  # fmt: skip
-        query = "select datname from pg_database where not datistemplate"
-        listed = run([psql, f"{admin}/postgres", "-tAc", query]).stdout
-    names = set(listed.split()) - {"postgres"}
+        yield f"{admin}/postgres"
+
+
+def test_postgres_creates_one_database_per_backend(meta: Meta, postgres_admin: str) -> None:
+    psql = tool("psql")
+    query = "select datname from pg_database where not datistemplate and datname <> 'postgres'"
+    script = "postgres/initdb/create-databases.sql"
+    run([psql, postgres_admin, "-v", "ON_ERROR_STOP=1", "-f", script], cwd=meta.root)
+    names = set(run([psql, postgres_admin, "-tAc", query]).stdout.split())
+    for name in names:  # the next manifest starts from an empty server
+        run([psql, postgres_admin, "-c", f'DROP DATABASE "{name}"'])
     assert names == {b["name"].replace("-", "_") for b in meta.backends}
 
 
@@ -543,3 +552,125 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
         flags.append(flag)
     with traefik(flags, tmp_path):
         check_compose_routes(meta, f"http://127.0.0.1:{dashboard}/api")
+
+
+# ---- CI -------------------------------------------------------------------------------------
+
+CHECKOUT = "actions/checkout@"
+
+
+def test_integration_workflow_checks_out_every_service_at_its_pinned_ref(meta: Meta) -> None:
+    workflow = meta.root / ".github/workflows/integration.yml"
+    run([tool("actionlint"), str(workflow)], cwd=meta.root)
+    run([tool("zizmor"), "--offline", "--min-severity", "low", str(workflow)], cwd=meta.root)
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)])
+    loaded = yaml.safe_load(workflow.read_text())
+    assert loaded["permissions"] == {"contents": "read"}
+    assert loaded["concurrency"]["cancel-in-progress"] is True
+    steps = loaded["jobs"]["platform"]["steps"]
+    checkouts = [s for s in steps if s.get("uses", "").startswith(CHECKOUT)]
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts)
+    pinned = {s["with"]["path"]: s["with"]["ref"] for s in checkouts if "path" in s["with"]}
+    assert pinned == {f"services/{s['name']}": s["ref"] for s in meta.resolved}
+    for service in meta.resolved:
+        step = next(s for s in checkouts if s["with"].get("path") == f"services/{service['name']}")
+        assert step["with"]["repository"] == f"acme/acme-shop-{service['name']}"
+    commands = "\n".join(s.get("run", "") for s in steps)
+    assert "docker compose up --build --wait" in commands
+    assert "python ci/smoke.py" in commands
+
+
+class StubPlatform(http.server.BaseHTTPRequestHandler):
+    """Answers as the platform's contract says, for the routes of one manifest."""
+
+    backends: tuple[str, ...] = ()
+    broken = False
+
+    def log_message(self, *args: Any) -> None:
+        del args
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        prefix = next((p for p in self.backends if path.startswith(p + "/")), None)
+        if prefix is None:
+            if path.endswith("/healthz"):
+                return self.send(200, "application/json", b'{"status": "ok"}')
+            page = b"<!doctype html><html><head><title>Acme</title></head><body>hi</body></html>"
+            return self.send(200, "text/html; charset=utf-8", page)
+        route = path[len(prefix) :]
+        if route == "/healthz":
+            return self.send(200, "application/json", b'{"status": "ok"}')
+        if route == "/readyz":
+            return self.send(200, "application/json", b'{"status": "ready"}')
+        if route == "/items":
+            limit = int(dict(p.split("=") for p in query.split("&"))["limit"])
+            body = {"items": [], "total": 0, "limit": 20 if self.broken else limit, "offset": 0}
+            return self.send(200, "application/json", json.dumps(body).encode())
+        error = {"error": {"code": "not_found", "message": "no such item", "details": []}}
+        return self.send(404, "application/json", json.dumps(error).encode())
+
+    def send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Request-ID", self.headers.get("X-Request-ID") or "generated")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["conforming", "broken"])
+def test_smoke_checks_pass_on_the_contract_and_fail_off_it(meta: Meta, broken: bool) -> None:
+    """ci/smoke.py, with a real browser, against a stub that follows (or breaks) the contract."""
+    handler = type(
+        "Stub",
+        (StubPlatform,),
+        {"backends": tuple(s["route"] for s in meta.backends), "broken": broken},
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        cmd = [sys.executable, "ci/smoke.py", "--base-url", base, "--browser", "/usr/bin/chromium"]
+        proc = run(cmd, cwd=meta.root, check=False, timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    if broken:
+        assert proc.returncode == 1, proc.stdout
+        assert "ignored limit" in proc.stdout
+        return
+    assert proc.returncode == 0, proc.stdout
+    for service in meta.resolved:
+        assert f"{service['name']} at {service['route']}" in proc.stdout
+    if meta.frontends:
+        assert f"ok  browser  {len(meta.frontends)} frontend page(s)" in proc.stdout
+
+
+# ---- docs -----------------------------------------------------------------------------------
+
+DOCS = ("architecture", "contracts", "debugging", "rollback")
+
+
+def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> None:
+    for name in DOCS:
+        page = meta.root / "docs" / f"{name}.md"
+        text = page.read_text()
+        assert text.startswith("# ") and "{{" not in text and "{%" not in text
+        for target in re.findall(r"\]\(([^)#]+)\)", text):
+            if not re.match(r"[a-z]+://", target):
+                assert (page.parent / target).exists(), f"{page.name} links to {target}"
+    architecture = (meta.root / "docs/architecture.md").read_text()
+    contracts = (meta.root / "docs/contracts.md").read_text()
+    for service in meta.resolved:
+        assert f"| {service['name']} | {service['kind']} | `{service['route']}` |" in architecture
+    for backend in meta.backends:
+        assert f"`services/{backend['name']}/openapi.json`" in contracts
+    # Every path the architecture page lists is a file or folder of the meta-repo.
+    repositories = architecture.split("## Repositories")[1].split("## ")[0]
+    for path in re.findall(r"^\| `([^`]+)`", repositories, flags=re.M):
+        for part in path.split(", "):
+            assert (
+                meta.root / part.strip("`").replace("<name>", meta.resolved[0]["name"])
+            ).exists(), part
