@@ -182,6 +182,22 @@ def test_the_procfile_passes_honcho(renders: Callable[[str], Path], case: str) -
         assert name in out
 
 
+TARGETS = (
+    "setup", "bootstrap", "up", "down", "logs", "ps", "dev", "status", "update",
+    "update-check", "add-service", "lint", "fmt", "test", "check",
+)  # fmt: skip
+
+
+def test_the_makefile_has_every_target(renders: Callable[[str], Path]) -> None:
+    meta = renders("one")
+    listed = [line.split()[0] for line in run(["make", "help"], cwd=meta).stdout.splitlines()]
+    assert sorted(listed) == sorted(["help", *TARGETS])
+    # A dry run resolves every target and its prerequisites without running anything.
+    dry = run(["make", "-n", *TARGETS, "NAME=extra", "KIND=backend"], cwd=meta).stdout
+    assert 'tools/workspace add-service "extra" --kind "backend"' in dry
+    assert "docker compose up --build --detach --wait" in dry
+
+
 def test_the_tool_s_own_checks_pass(renders: Callable[[str], Path]) -> None:
     """`make check` of the meta-repo: ruff, mypy, the tool's tests, `uv lock --check`."""
     run(["make", "check"], cwd=renders("three"), env={"UV_PYTHON_DOWNLOADS": "never"}, timeout=900)
