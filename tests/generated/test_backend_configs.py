@@ -176,6 +176,20 @@ def test_ci_steps_call_the_makefile(backend: Backend) -> None:
     assert services["postgres"]["image"].startswith("postgres:16")
 
 
+def test_uv_is_pinned_alike_in_the_image_and_in_ci(backend: Backend) -> None:
+    steps = instructions((backend.root / "Dockerfile").read_text())
+    args = dict(a.split("=", 1) for k, a in steps if k == "ARG" and "=" in a)
+    image_uv = args["UV_IMAGE"].rsplit(":", 1)[1]
+    pins = set()
+    for name in ("ci.yml", "release.yml"):
+        workflow = yaml.safe_load((backend.root / ".github/workflows" / name).read_text())
+        for job in workflow["jobs"].values():
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                    pins.add(step["with"]["version"])
+    assert pins == {image_uv}
+
+
 def test_image_workflow_pushes_to_the_service_image(backend: Backend) -> None:
     image = yaml.safe_load((backend.root / ".github/workflows/image.yml").read_text())
     assert image["env"]["IMAGE"] == backend.service.image
