@@ -429,16 +429,18 @@ def test_image_has_no_dev_dependencies(image: Image) -> None:
 def test_image_migrates_serves_and_passes_its_healthcheck(
     backend: Backend, image: Image, postgres: str
 ) -> None:
-    port = free_port()
+    # The pod's environment as the Kubernetes base sets it: image ENV, then the ConfigMap,
+    # with the Secret's DATABASE_URL; only the address is moved to a free loopback port.
+    base = {d["kind"]: d for d in kustomize(backend, "base")}
     env = {
         **image.env,
+        **base["ConfigMap"]["data"],
         "HOST": "127.0.0.1",
-        "PORT": str(port),
+        "PORT": str(free_port()),
         "DATABASE_URL": create_database(postgres, f"image_{backend.service.python_package}"),
     }
-    # The init container's command, as the Kubernetes base runs it before the app starts.
-    pod = next(d for d in kustomize(backend, "base") if d["kind"] == "Deployment")
-    migrate = pod["spec"]["template"]["spec"]["initContainers"][0]["command"]
+    pod = base["Deployment"]["spec"]["template"]["spec"]
+    migrate = pod["initContainers"][0]["command"]
     run(migrate, cwd=image.root, env=env, timeout=120)
 
     log = (image.root.parent / "serve.log").open("w")
