@@ -106,6 +106,9 @@ def test_compose_is_valid(renders: dict[str, Path], variant: str) -> None:
                for port in s.get("ports", []))  # fmt: skip
     mock = config["services"]["mock-spec"]["command"]
     assert mock[-1] == EXPECTED[variant]["backend_prefix"]
+    # A one-shot service must be adopted by a running one, or `up --wait` reports it as failed.
+    adopted = config["services"]["mock-api"]["depends_on"]["mock-spec"]["condition"]
+    assert adopted == "service_completed_successfully"
 
 
 def test_mock_document_has_paths_under_the_backend_prefix(
