@@ -2,6 +2,15 @@
 .DEFAULT_GOAL := help
 SHELL := bash
 export UV_PYTHON_DOWNLOADS := never
+# `scripts/setup` installs uv with `pip --user` where it is missing.
+export PATH := $(HOME)/.local/bin:$(PATH)
+# pyenv's shims refuse a Python that is not selected; select every installed one (the global
+# first) so uv finds the version a generated repo's .python-version names.
+ifneq ($(shell command -v pyenv 2>/dev/null),)
+export PYENV_VERSION ?= $(shell (pyenv global; pyenv versions --bare) 2>/dev/null | paste -sd: -)
+endif
+# Generated frontends run their browser tests in the system Chromium.
+export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null)
 PYTEST_WORKERS ?= 2
 UV := uv
 

@@ -68,12 +68,20 @@ def commit_all(repo: Path, message: str) -> None:
 
 
 def render(
-    template: Path, dest: Path, data: Mapping[str, Any] | None = None, vcs_ref: str | None = None
+    template: Path,
+    dest: Path,
+    data: Mapping[str, Any] | None = None,
+    vcs_ref: str | None = None,
+    skip_tasks: bool = False,
 ) -> Path:
-    """`copier copy --trust --defaults` of one kind, as a user would run it."""
+    """`copier copy --trust --defaults` of one kind, as a user would run it.
+
+    `skip_tasks` leaves out the copy tasks (git init, scaffolding the meta-repo's services)
+    where a test looks at the rendered files alone.
+    """
     copier.run_copy(
         str(template), dest, data=dict(data or {}), defaults=True, unsafe=True,
-        vcs_ref=vcs_ref, quiet=True,
+        vcs_ref=vcs_ref, quiet=True, skip_tasks=skip_tasks,
     )  # fmt: skip
     return dest
 

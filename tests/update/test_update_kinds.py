@@ -8,7 +8,9 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
+
 from conflicts import conflicts
+from helpers import answers, commit_all, free_port, git, render, run, snapshot_template
 from release import (
     LAYOUTS,
     NEW_JOB,
@@ -19,8 +21,6 @@ from release import (
     insert_after_last,
     release_next,
 )
-
-from helpers import answers, commit_all, git, render, run, snapshot_template
 
 pytestmark = pytest.mark.update
 
@@ -124,7 +124,10 @@ def test_update_applies_the_release_and_keeps_every_edit(
     for path, text in kept.items():
         assert text in (project / path).read_text(), path
     assert not (project / layout.deleted_by_user).exists()
-    run(["make", "check"], cwd=project, timeout=1800)
+    # The frontend's browser tests get free ports: tests never bind fixed ones.
+    ports = {"E2E_APP_PORT": str(free_port()), "E2E_MOCK_PORT": str(free_port())}
+    run(["make", "setup"], cwd=project, timeout=1800)
+    run(["make", "check"], cwd=project, env=ports, timeout=1800)
 
 
 @pytest.mark.parametrize("kind", sorted(LAYOUTS))
