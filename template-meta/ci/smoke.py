@@ -22,6 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 10
+SETTLE_MS = 2000
 
 
 class SmokeError(AssertionError):
@@ -105,7 +106,9 @@ def check_pages_in_browser(base: str, routes: list[str], executable: str | None)
             for route in routes:
                 page = browser.new_page()
                 problems = PageProblems(page, base)
-                response = page.goto(base + route, wait_until="networkidle")
+                # Not "networkidle": a page holding a Server-Sent Events stream never idles.
+                response = page.goto(base + route, wait_until="load")
+                page.wait_for_timeout(SETTLE_MS)  # the requests made once the page hydrates
                 expect(response is not None and response.ok, f"browser: {route} did not load")
                 expect(bool(page.title()), f"browser: {route} has no title")
                 expect(not problems.found, f"browser: {route}: {problems.found}")
