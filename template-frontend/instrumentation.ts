@@ -5,12 +5,11 @@ export async function register() {
   const { configOrExit } = await import("./lib/startup");
   const config = configOrExit();
   if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return;
-  const { OTLPHttpJsonTraceExporter, registerOTel } = await import("@vercel/otel");
+  const { registerOTel } = await import("@vercel/otel");
+  // The exporter follows the standard OTEL_EXPORTER_OTLP_* variables: OTLP/HTTP to
+  // OTEL_EXPORTER_OTLP_ENDPOINT, protobuf unless OTEL_EXPORTER_OTLP_PROTOCOL=http/json.
   registerOTel({
     serviceName: config.OTEL_SERVICE_NAME,
-    traceExporter: new OTLPHttpJsonTraceExporter({
-      url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces`,
-    }),
     // W3C traceparent on server-side calls to the backend, so its spans join this trace.
     instrumentationConfig: { fetch: { propagateContextUrls: [config.BACKEND_URL] } },
   });

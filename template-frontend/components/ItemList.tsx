@@ -33,7 +33,7 @@ export function ItemList({ result }: { result: ApiResult<ItemPage> }) {
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
         {items.map((item) => (
           <li key={item.id} className="px-4 py-3">
-            <p className="font-medium">{item.name}</p>
+            <h3 className="font-medium">{item.name}</h3>
             {item.description && <p className="text-sm text-slate-600">{item.description}</p>}
             <p className="text-xs text-slate-500">
               Created{" "}

@@ -11,13 +11,14 @@ const API = API_PREFIX.slice(1);
 test("home shows the backend's health and the items the API returns", async ({ page, request }) => {
   const api = await request.get(`${API}/items?limit=20&offset=0`);
   expect(api.ok()).toBe(true);
-  const { items } = (await api.json()) as { items: { name: string }[] };
+  const { items, total } = (await api.json()) as { items: { name: string }[]; total: number };
   expect(items.length).toBeGreaterThan(0);
 
   await page.goto("./");
   await expect(page.getByRole("status", { name: "Backend health" })).toHaveText("Backend healthy");
   const list = page.getByRole("region", { name: "Items" });
-  for (const item of items) await expect(list.getByText(item.name, { exact: true })).toBeVisible();
+  await expect(list.getByText(`${total} item${total === 1 ? "" : "s"}`)).toBeVisible();
+  await expect(list.getByRole("heading", { level: 3 })).toHaveText(items.map((item) => item.name));
 });
 
 test("the create form checks input, then creates the item through the API", async ({ page }) => {
@@ -34,9 +35,31 @@ test("the create form checks input, then creates the item through the API", asyn
 });
 
 test("the live page shows the backend's events as they arrive", async ({ page }) => {
+  // The mock cannot invent a stream of events: this one comes from the test, in the
+  // backend's format, to the URL the page subscribes to.
+  const item = {
+    id: 7,
+    name: "Desk lamp",
+    description: null,
+    created_at: "2026-01-01T12:00:00Z",
+    updated_at: "2026-01-01T12:00:00Z",
+  };
+  const stream = [
+    "retry: 600000\n\n",
+    `event: item.created\ndata: ${JSON.stringify(item)}\n\n`,
+    ": heartbeat\n\n",
+    `event: item.updated\ndata: ${JSON.stringify({ ...item, name: "Floor lamp" })}\n\n`,
+    'event: item.deleted\ndata: {"id": 7}\n\n',
+  ].join("");
+  await page.route(`**${API_PREFIX}/events`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/event-stream", body: stream }),
+  );
   await page.goto("live");
-  const events = page.getByRole("region", { name: "Events" });
-  await expect(events.getByRole("listitem").first()).toContainText("item.created");
+  const events = page.getByRole("region", { name: "Events" }).getByRole("listitem");
+  await expect(events).toHaveCount(3);
+  await expect(events.nth(0)).toContainText("item.deleted#7");
+  await expect(events.nth(1)).toContainText("item.updated#7 Floor lamp");
+  await expect(events.nth(2)).toContainText("item.created#7 Desk lamp");
 });
 
 test("navigation reaches every page", async ({ page }) => {

@@ -25,6 +25,15 @@ test("API calls are forwarded to the backend with the request id", async ({ requ
   expect(await response.json()).toEqual({ status: "ok" });
 });
 
+test("the event stream is forwarded unbuffered", async ({ request }) => {
+  const response = await request.get(`${API}/events`, {
+    headers: { accept: "text/event-stream" },
+  });
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toMatch(/^text\/event-stream/);
+  expect(response.headers()["cache-control"]).toBe("no-cache, no-transform");
+});
+
 test("an unknown page renders the not-found page", async ({ page }) => {
   const response = await page.goto("no-such-page");
   expect(response?.status()).toBe(404);

@@ -24,6 +24,10 @@ const schema = z.object({
       error: "must be an http(s) URL such as http://otel-collector:4318",
     })
     .optional(),
+  // Read by the OTLP exporter itself; checked here so a typo fails at startup.
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/protobuf", "http/json"], { error: "must be http/protobuf or http/json" })
+    .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default(SERVICE_NAME),
 });
 

@@ -19,6 +19,13 @@ describe("ApiError", () => {
     });
   });
 
+  it("accepts details without a location", () => {
+    const error = ApiError.fromResponse(500, {
+      error: { code: "internal_error", message: "Boom", details: [{ message: "see logs" }] },
+    });
+    expect(error.details).toEqual([{ loc: [], message: "see logs" }]);
+  });
+
   it("copes with a body that is not an envelope", () => {
     expect(ApiError.fromResponse(502, "<html>Bad gateway</html>")).toMatchObject({
       status: 502,
@@ -45,7 +52,8 @@ describe("fieldErrors", () => {
         { loc: ["body", "name"], message: "Not unique." },
         { loc: ["query", "limit"], message: "Too big." },
         { loc: ["body"], message: "Not JSON." },
+        { loc: [], message: "Try again." },
       ]),
-    ).toEqual({ name: "Too short. Not unique.", "": "Too big. Not JSON." });
+    ).toEqual({ name: "Too short. Not unique.", "": "Too big. Not JSON. Try again." });
   });
 });

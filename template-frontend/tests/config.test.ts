@@ -22,6 +22,7 @@ describe("parseConfig", () => {
       BACKEND_URL: "http://backend:8000/",
       LOG_LEVEL: "debug",
       OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_SERVICE_NAME: "shop",
     });
     expect(config).toMatchObject({
@@ -48,6 +49,7 @@ describe("parseConfig", () => {
     ["PORT", "70000", /PORT: /],
     ["LOG_LEVEL", "loud", /LOG_LEVEL: /],
     ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector", /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http/],
+    ["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf/],
   ])("rejects %s=%s with a message naming it", (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);

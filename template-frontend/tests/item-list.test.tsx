@@ -25,9 +25,10 @@ describe("ItemList", () => {
       />,
     );
     expect(screen.getByText("2 items")).toBeInTheDocument();
-    expect(screen.getAllByRole("listitem").map((li) => li.querySelector("p")?.textContent)).toEqual(
-      ["Item 1", "Item 2"],
-    );
+    expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual([
+      "Item 1",
+      "Item 2",
+    ]);
     expect(screen.getByText("First")).toBeInTheDocument();
   });
 

@@ -6,7 +6,12 @@ const envelope = z.object({
     code: z.string(),
     message: z.string(),
     details: z
-      .array(z.object({ loc: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+      .array(
+        z.object({
+          loc: z.array(z.union([z.string(), z.number()])).default([]),
+          message: z.string(),
+        }),
+      )
       .default([]),
   }),
 });

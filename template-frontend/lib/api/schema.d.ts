@@ -8,10 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Item events (Server-Sent Events)
-         * @description Events item.created, item.updated (data: the Item) and item.deleted (data: {"id": int}); heartbeat comments keep the stream open.
-         */
+        /** Subscribe to item changes */
         get: operations["events"];
         put?: never;
         post?: never;
@@ -28,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /** Liveness: the process answers */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -45,7 +42,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List items */
+        /** List items, oldest first */
         get: operations["list_items"];
         put?: never;
         /** Create an item */
@@ -63,7 +60,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an item */
+        /** Read an item */
         get: operations["get_item"];
         put?: never;
         post?: never;
@@ -71,7 +68,7 @@ export interface paths {
         delete: operations["delete_item"];
         options?: never;
         head?: never;
-        /** Update an item */
+        /** Change some fields of an item */
         patch: operations["update_item"];
         trace?: never;
     };
@@ -82,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness */
+        /** Readiness: the database answers */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -96,30 +93,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ErrorBody */
-        ErrorBody: {
-            /** Code */
-            code: string;
+        /** Error */
+        Error: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "bad_request" | "validation_error" | "not_found" | "unauthorized" | "forbidden" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal_error" | "http_error";
             /** Details */
-            details: components["schemas"]["ErrorDetail"][];
+            details?: components["schemas"]["ErrorDetail"][];
             /** Message */
             message: string;
         };
         /** ErrorDetail */
         ErrorDetail: {
             /** Loc */
-            loc: (string | number)[];
+            loc?: (string | number)[];
             /** Message */
             message: string;
         };
         /** ErrorResponse */
         ErrorResponse: {
-            error: components["schemas"]["ErrorBody"];
+            error: components["schemas"]["Error"];
         };
         /** Health */
         Health: {
             /**
              * Status
+             * @default ok
              * @constant
              */
             status: "ok";
@@ -145,9 +146,15 @@ export interface components {
         };
         /** ItemCreate */
         ItemCreate: {
-            /** Description */
+            /**
+             * Description
+             * @example A5, dotted
+             */
             description?: string | null;
-            /** Name */
+            /**
+             * Name
+             * @example Notebook
+             */
             name: string;
         };
         /** ItemPage */
@@ -161,22 +168,41 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** ItemUpdate */
+        /**
+         * ItemUpdate
+         * @description Only the fields present change; `description: null` clears it, a name cannot be null.
+         */
         ItemUpdate: {
-            /** Description */
+            /**
+             * Description
+             * @example A5, dotted
+             */
             description?: string | null;
-            /** Name */
-            name?: string | null;
+            /**
+             * Name
+             * @example Notebook
+             */
+            name?: string;
         };
-        /** Readiness */
-        Readiness: {
-            /** Detail */
-            detail?: string | null;
+        /** NotReady */
+        NotReady: {
+            /** Reason */
+            reason: string;
             /**
              * Status
-             * @enum {string}
+             * @default unavailable
+             * @constant
              */
-            status: "ready" | "unavailable";
+            status: "unavailable";
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @default ready
+             * @constant
+             */
+            status: "ready";
         };
     };
     responses: never;
@@ -196,17 +222,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description A `text/event-stream` of `item.created` and `item.updated` (data: the item) and `item.deleted` (data: `{"id": ...}`) events, with heartbeat comments. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example event: item.created
-                     *     data: {"id": 1, "name": "First item", "description": "Created from the mock API", "created_at": "2026-01-01T12:00:00Z", "updated_at": "2026-01-01T12:00:00Z"}
-                     */
                     "text/event-stream": string;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -220,18 +269,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The process is up */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ok"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -239,7 +310,9 @@ export interface operations {
     list_items: {
         parameters: {
             query?: {
+                /** @description Page size */
                 limit?: number;
+                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;
@@ -248,61 +321,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of items */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "created_at": "2026-01-01T12:00:00Z",
-                     *           "description": "Created from the mock API",
-                     *           "id": 1,
-                     *           "name": "First item",
-                     *           "updated_at": "2026-01-01T12:00:00Z"
-                     *         },
-                     *         {
-                     *           "created_at": "2026-01-01T12:00:00Z",
-                     *           "description": null,
-                     *           "id": 2,
-                     *           "name": "Second item",
-                     *           "updated_at": "2026-01-01T12:00:00Z"
-                     *         }
-                     *       ],
-                     *       "limit": 20,
-                     *       "offset": 0,
-                     *       "total": 2
-                     *     }
-                     */
                     "application/json": components["schemas"]["ItemPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_error",
-                     *         "details": [
-                     *           {
-                     *             "loc": [
-                     *               "body",
-                     *               "name"
-                     *             ],
-                     *             "message": "String should have at least 1 character"
-                     *           }
-                     *         ],
-                     *         "message": "The request is invalid"
-                     *       }
-                     *     }
-                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -321,47 +372,57 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The created item */
+            /** @description Successful Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created_at": "2026-01-01T12:00:00Z",
-                     *       "description": "Created from the mock API",
-                     *       "id": 1,
-                     *       "name": "First item",
-                     *       "updated_at": "2026-01-01T12:00:00Z"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Item"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The body cannot be decoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_error",
-                     *         "details": [
-                     *           {
-                     *             "loc": [
-                     *               "body",
-                     *               "name"
-                     *             ],
-                     *             "message": "String should have at least 1 character"
-                     *           }
-                     *         ],
-                     *         "message": "The request is invalid"
-                     *       }
-                     *     }
-                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -378,65 +439,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The item */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created_at": "2026-01-01T12:00:00Z",
-                     *       "description": "Created from the mock API",
-                     *       "id": 1,
-                     *       "name": "First item",
-                     *       "updated_at": "2026-01-01T12:00:00Z"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Item"];
                 };
             };
-            /** @description Not Found */
+            /** @description No such item */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "details": [],
-                     *         "message": "Item 1 not found"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_error",
-                     *         "details": [
-                     *           {
-                     *             "loc": [
-                     *               "body",
-                     *               "name"
-                     *             ],
-                     *             "message": "String should have at least 1 character"
-                     *           }
-                     *         ],
-                     *         "message": "The request is invalid"
-                     *       }
-                     *     }
-                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -453,54 +497,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description Successful Response */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Not Found */
+            /** @description No such item */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "details": [],
-                     *         "message": "Item 1 not found"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_error",
-                     *         "details": [
-                     *           {
-                     *             "loc": [
-                     *               "body",
-                     *               "name"
-                     *             ],
-                     *             "message": "String should have at least 1 character"
-                     *           }
-                     *         ],
-                     *         "message": "The request is invalid"
-                     *       }
-                     *     }
-                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -521,65 +557,66 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated item */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created_at": "2026-01-01T12:00:00Z",
-                     *       "description": "Created from the mock API",
-                     *       "id": 1,
-                     *       "name": "First item",
-                     *       "updated_at": "2026-01-01T12:00:00Z"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Item"];
                 };
             };
-            /** @description Not Found */
+            /** @description The body cannot be decoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such item */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "details": [],
-                     *         "message": "Item 1 not found"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_error",
-                     *         "details": [
-                     *           {
-                     *             "loc": [
-                     *               "body",
-                     *               "name"
-                     *             ],
-                     *             "message": "String should have at least 1 character"
-                     *           }
-                     *         ],
-                     *         "message": "The request is invalid"
-                     *       }
-                     *     }
-                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -594,18 +631,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready to serve */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ready"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description The database is unreachable */
@@ -614,13 +673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "database unreachable",
-                     *       "status": "unavailable"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["NotReady"];
                 };
             };
         };

@@ -7,7 +7,7 @@ import { REQUEST_ID_HEADER } from "../request-id";
 import { API_PREFIX } from "../service";
 import { settle, type ApiResult } from "./result";
 import type { paths } from "./schema";
-import type { Item, ItemPage } from "./types";
+import type { Health, Item, ItemPage } from "./types";
 
 const started = new WeakMap<Request, number>();
 
@@ -53,7 +53,7 @@ export function backendClient(requestId: string) {
   return client;
 }
 
-export async function getHealth(requestId: string): Promise<ApiResult<{ status: string }>> {
+export async function getHealth(requestId: string): Promise<ApiResult<Health>> {
   return settle(() => backendClient(requestId).GET("/healthz"));
 }
 

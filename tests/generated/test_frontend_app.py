@@ -1,0 +1,353 @@
+"""Tier 3: a generated frontend repo passes its own checks, as its README runs them.
+
+The default render runs `make setup` and `make check` (ESLint, Prettier, tsc, Vitest with
+coverage, the API types check, `next build`, Playwright in the system Chromium against the
+Prism mock). Its standalone output, assembled as the Dockerfile copies it, then serves
+/healthz, /metrics and the pages against a recording backend (request id and traceparent
+sent, traces exported over OTLP/HTTP), shows an error state once the backend is gone, and
+refuses to start on a bad setting. `make dev` serves. A second render, the frontend at
+/admin with basePath and its backend at /billing, type-checks, passes its unit tests, builds
+and passes its browser tests too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import ROOT, free_port, render, run, tool
+
+pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("frontend")]
+
+CHROMIUM = "/usr/bin/chromium"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ADMIN_BILLING: dict[str, Any] = {
+    "node_version": "24",
+    "services": [
+        {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
+        {"name": "admin", "kind": "frontend", "route": "/admin"},
+    ],
+}
+
+
+def make(project: Path, *targets: str, timeout: float = 900) -> str:
+    """`make <targets>` as a newcomer runs it, with free ports and the system Chromium."""
+    env = {
+        "CHROMIUM_PATH": CHROMIUM,
+        "E2E_APP_PORT": str(free_port()),
+        "E2E_MOCK_PORT": str(free_port()),
+        "NEXT_TELEMETRY_DISABLED": "1",
+        # The pnpm store is shared between renders: repeated installs link, not download.
+        "npm_config_prefer_offline": "true",
+    }
+    return ANSI.sub("", run(["make", *targets], cwd=project, env=env, timeout=timeout).stdout)
+
+
+@pytest.fixture(scope="module")
+def frontend(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tool("pnpm")
+    assert Path(CHROMIUM).is_file(), "Debian's chromium is missing: run `make setup`"
+    project = render(template, tmp_path_factory.mktemp("frontend-app") / "web",
+                     {"template_kind": "frontend"})  # fmt: skip
+    make(project, "setup", timeout=600)
+    return project
+
+
+def test_make_check_passes(frontend: Path) -> None:
+    printed = make(frontend, "check", timeout=1200)
+    assert "lib/api/schema.d.ts is up to date" in printed
+    assert re.search(r"Tests\s+\d+ passed", printed), "vitest ran no test"
+    assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
+    assert not re.search(r"\d+ (failed|skipped)", printed)
+
+
+def test_repo_pins_node_and_pnpm(frontend: Path) -> None:
+    package = json.loads((frontend / "package.json").read_text())
+    assert package["name"] == "my-platform-web"
+    assert package["private"] is True
+    assert package["packageManager"] == "pnpm@10.34.8"
+    assert package["engines"]["node"] == ">=20.9"
+    assert (frontend / ".nvmrc").read_text() == "22\n"
+    lock = (frontend / "pnpm-lock.yaml").read_text()
+    assert "my-platform-web" not in lock, "the lockfile must be the same for every render"
+
+
+def test_pre_commit_hooks_run_make_equivalents(frontend: Path) -> None:
+    run(
+        [tool("yamllint"), "--strict", "-c", ROOT / ".yamllint.yml", ".pre-commit-config.yaml"],
+        cwd=frontend,
+    )
+    config = (frontend / ".pre-commit-config.yaml").read_text()
+    package = json.loads((frontend / "package.json").read_text())
+    for script in re.findall(r"entry: pnpm run ([\w-]+)", config):
+        assert script in package["scripts"], f"pre-commit runs a missing script: {script}"
+
+
+# ---- the image's runtime, natively ----------------------------------------------------------
+
+
+def runtime_tree(project: Path, dest: Path) -> Path:
+    """The runtime stage's files, copied as the Dockerfile's `COPY --from=build` lines say."""
+    dockerfile = (project / "Dockerfile").read_text()
+    copies = re.findall(r"^COPY --from=build /app/(\S+) (\S+)$", dockerfile, re.M)
+    assert {source for source, _ in copies} >= {".next/standalone", ".next/static", "public"}
+    for source, target in copies:
+        shutil.copytree(project / source, dest / target, symlinks=True, dirs_exist_ok=True)
+    return dest
+
+
+def get(url: str) -> tuple[int, dict[str, str], str]:
+    """Status, headers (lowercase names) and body of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            status, headers, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, body = error.code, error.headers, error.read()
+    return status, {name.lower(): value for name, value in headers.items()}, body.decode()
+
+
+class Recorder(ThreadingHTTPServer):
+    """A loopback HTTP server that records each request and answers from a table."""
+
+    def __init__(self, answers: dict[str, tuple[int, str]]) -> None:
+        self.answers = answers
+        self.seen: list[tuple[str, str, dict[str, str], bytes]] = []
+        super().__init__(("127.0.0.1", 0), _RecordingHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def requests_to(self, prefix: str) -> list[tuple[str, str, dict[str, str], bytes]]:
+        return [seen for seen in self.seen if seen[1].startswith(prefix)]
+
+
+class _RecordingHandler(BaseHTTPRequestHandler):
+    server: Recorder
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.server.seen.append((self.command, self.path, headers, body))
+        path = self.path.split("?")[0]
+        status, text = self.server.answers.get(
+            path, (404, '{"error": {"code": "not_found", "message": "No route", "details": []}}')
+        )
+        payload = text.encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        del format, args  # quiet
+
+
+ITEM = {"id": 7, "name": "Traced lamp", "description": None,
+        "created_at": "2026-01-01T12:00:00Z", "updated_at": "2026-01-01T12:00:00Z"}  # fmt: skip
+
+
+@dataclass
+class Standalone:
+    origin: str
+    backend: Recorder
+    collector: Recorder
+
+
+@pytest.fixture(scope="module")
+def standalone(frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standalone]:
+    """`node server.js` of the runtime tree, a recording backend and an OTLP receiver."""
+    if not (frontend / ".next/standalone/server.js").is_file():
+        make(frontend, "build")
+    app = runtime_tree(frontend, tmp_path_factory.mktemp("frontend-runtime"))
+    page = {"items": [ITEM], "total": 1, "limit": 20, "offset": 0}
+    backend = Recorder({"/api/healthz": (200, '{"status": "ok"}'),
+                        "/api/items": (200, json.dumps(page))})  # fmt: skip
+    collector = Recorder({"/v1/traces": (200, "{}")})
+    port = free_port()
+    env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
+           "BACKEND_URL": backend.origin, "LOG_LEVEL": "warn",
+           "OTEL_EXPORTER_OTLP_ENDPOINT": collector.origin,
+           "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}  # fmt: skip
+    server = subprocess.Popen(["node", "server.js"], cwd=app, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "node server.js exited"
+            try:
+                if get(f"{origin}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not answer within 60 s"
+            time.sleep(0.5)
+        yield Standalone(origin, backend, collector)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        for recorder in (backend, collector):
+            recorder.shutdown()
+            recorder.server_close()
+
+
+def test_standalone_serves_healthz(standalone: Standalone) -> None:
+    status, headers, body = get(f"{standalone.origin}/healthz")
+    assert status == 200
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(body) == {"status": "ok"}
+
+
+def test_standalone_serves_prometheus_metrics(standalone: Standalone) -> None:
+    status, headers, body = get(f"{standalone.origin}/metrics")
+    assert status == 200
+    assert headers["content-type"].startswith("text/plain; version=0.0.4")
+    for metric in ("process_cpu_user_seconds_total", "process_resident_memory_bytes",
+                   "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"):  # fmt: skip
+        assert re.search(rf"^{metric} [0-9.e+-]+$", body, re.M), f"no {metric} in /metrics"
+
+
+def test_standalone_renders_the_backends_items(standalone: Standalone) -> None:
+    status, _, html = get(f"{standalone.origin}/")
+    assert status == 200
+    assert "Backend healthy" in html
+    assert "Traced lamp" in html
+    assets = re.findall(r'src="(/_next/static/[^"]+\.js)"', html)
+    assert assets, "the page loads no JavaScript"
+    assert get(f"{standalone.origin}{assets[0]}")[0] == 200, ".next/static is not served"
+
+
+def test_standalone_sends_request_id_and_trace_context_to_the_backend(
+    standalone: Standalone,
+) -> None:
+    get(f"{standalone.origin}/")
+    calls = standalone.backend.requests_to("/api/items")
+    assert calls, "the page did not call the backend"
+    headers = calls[-1][2]
+    assert re.fullmatch(r"[0-9a-f-]{36}", headers["x-request-id"])
+    assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]", headers["traceparent"])
+
+
+def test_standalone_exports_traces_over_otlp_http(standalone: Standalone) -> None:
+    get(f"{standalone.origin}/")
+    deadline = time.monotonic() + 30
+    while not standalone.collector.requests_to("/v1/traces"):
+        assert time.monotonic() < deadline, "no trace reached the OTLP receiver within 30 s"
+        time.sleep(0.5)
+    _, _, headers, body = standalone.collector.requests_to("/v1/traces")[0]
+    assert headers["content-type"].startswith("application/json")
+    exported = json.loads(body)
+    services = {attribute["value"]["stringValue"]
+                for spans in exported["resourceSpans"]
+                for attribute in spans["resource"]["attributes"]
+                if attribute["key"] == "service.name"}  # fmt: skip
+    assert services == {"web"}
+
+
+def test_standalone_renders_an_error_state_when_the_backend_is_down(
+    standalone: Standalone,
+) -> None:
+    standalone.backend.shutdown()
+    standalone.backend.server_close()
+    status, _, html = get(f"{standalone.origin}/")
+    assert status == 200
+    assert "Backend unavailable" in html
+    assert "The items could not be loaded" in html
+    status, headers, body = get(f"{standalone.origin}/api/items")
+    assert status == 502
+    assert json.loads(body)["error"]["code"] == "backend_unavailable"
+    assert headers["x-request-id"]
+
+
+def test_standalone_stops_on_a_bad_setting_and_names_it(frontend: Path, tmp_path: Path) -> None:
+    if not (frontend / ".next/standalone/server.js").is_file():
+        make(frontend, "build")
+    app = runtime_tree(frontend, tmp_path / "app")
+    env = {"HOSTNAME": "127.0.0.1", "PORT": str(free_port()), "BACKEND_URL": "not a url"}
+    proc = run(["node", "server.js"], cwd=app, env=env, timeout=60, check=False)
+    assert proc.returncode == 1, proc.stdout
+    message = 'BACKEND_URL: must be an http(s) URL such as http://127.0.0.1:8000 (got "not a url")'
+    assert message in proc.stdout
+
+
+def test_make_dev_serves_the_app(frontend: Path) -> None:
+    """`make dev` as the README says, on a free port; the backend is not running."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEXT_TELEMETRY_DISABLED": "1",
+        "BACKEND_URL": f"http://127.0.0.1:{free_port()}",
+    }
+    dev = subprocess.Popen(["make", "dev", f"DEV_PORT={port}"], cwd=frontend, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert dev.poll() is None, "make dev exited"
+            try:
+                status, _, html = get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "make dev did not serve / within 180 s"
+                time.sleep(1)
+        assert status == 200
+        assert "The items could not be loaded" in html
+    finally:
+        os.killpg(dev.pid, signal.SIGTERM)
+        dev.wait(timeout=30)
+
+
+# ---- a frontend under a prefix, with its backend elsewhere ----------------------------------
+
+
+def test_frontend_under_a_prefix_builds_and_passes_its_tests(
+    template: Path, tmp_path: Path
+) -> None:
+    project = render(template, tmp_path / "admin", {"template_kind": "frontend", **ADMIN_BILLING})
+    assert (project / ".nvmrc").read_text() == "24\n"
+    assert (project / "app/billing/[[...path]]/route.ts").is_file()
+    assert not (project / "app/api").exists()
+    assert 'basePath: "/admin"' in (project / "next.config.ts").read_text()
+    make(project, "setup", timeout=600)
+    printed = make(project, "typecheck", "test", "build", "e2e", timeout=1200)
+    assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
+
+
+@pytest.mark.render
+def test_frontend_without_a_backend_is_rejected(template: Path, tmp_path: Path) -> None:
+    services = [{"name": "web", "kind": "frontend"}]
+    dest = tmp_path / "lonely"
+    with pytest.raises(ValueError, match="Validation error") as caught:
+        render(template, dest, {"template_kind": "frontend", "services": services})
+    assert "services has no backend for the frontend to talk to" in str(caught.value)
+    assert not dest.exists()
+
+
+@pytest.mark.render
+def test_openapi_document_is_the_backends(template: Path, tmp_path: Path) -> None:
+    """The committed document is byte for byte the one the backend commits (auth=none)."""
+    backend = render(template, tmp_path / "api", {"template_kind": "backend", "auth": "none"})
+    frontend = render(template, tmp_path / "web", {"template_kind": "frontend"})
+    assert (frontend / "openapi.json").read_bytes() == (backend / "openapi.json").read_bytes()
