@@ -10,8 +10,14 @@ from pydantic.json_schema import SkipJsonSchema
 
 from ..models.item import DESCRIPTION_MAX, NAME_MAX
 
-Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX, examples=["Notebook"])]
-Description = Annotated[str | None, Field(max_length=DESCRIPTION_MAX, examples=["A5, dotted"])]
+# PostgreSQL text cannot hold NUL characters, so the API refuses them everywhere.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[
+    str, Field(min_length=1, max_length=NAME_MAX, pattern=NO_NUL, examples=["Notebook"])
+]
+Description = Annotated[
+    str | None, Field(max_length=DESCRIPTION_MAX, pattern=NO_NUL, examples=["A5, dotted"])
+]
 PAGE_MAX = 100
 
 
