@@ -1,12 +1,18 @@
-import { defineConfig, devices } from "@playwright/test";
+import { existsSync } from "node:fs";
+
+import { chromium, defineConfig, devices } from "@playwright/test";
 
 import { API_PREFIX, BASE_PATH } from "./lib/service";
 
 // Ports are settings so that parallel runs (and CI) never collide.
 const appPort = Number(process.env.E2E_APP_PORT ?? 3199);
 const mockPort = Number(process.env.E2E_MOCK_PORT ?? 4011);
-// A system Chromium instead of Playwright's own download, e.g. CHROMIUM_PATH=/usr/bin/chromium.
-const chromiumPath = process.env.CHROMIUM_PATH;
+// A system Chromium instead of Playwright's own download, e.g. CHROMIUM_PATH=/usr/bin/chromium;
+// without one, Debian's Chromium stands in when Playwright's is not installed.
+const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+const chromiumPath =
+  process.env.CHROMIUM_PATH ||
+  (!existsSync(chromium.executablePath()) && existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : "");
 const headlessArgs = [
   "--headless",
   "--no-sandbox",

@@ -45,10 +45,15 @@ ADMIN_BILLING: dict[str, Any] = {
 }
 
 
-def make(project: Path, *targets: str, timeout: float = 900) -> str:
-    """`make <targets>` as a newcomer runs it, with free ports and the system Chromium."""
+def make(
+    project: Path, *targets: str, timeout: float = 900, chromium: str | None = CHROMIUM
+) -> str:
+    """`make <targets>` as a newcomer runs it, with free ports and the system Chromium.
+
+    With `chromium=None`, CHROMIUM_PATH stays unset: the repo must find Debian's by itself.
+    """
     env = {
-        "CHROMIUM_PATH": CHROMIUM,
+        **({"CHROMIUM_PATH": chromium} if chromium else {}),
         "E2E_APP_PORT": str(free_port()),
         "E2E_MOCK_PORT": str(free_port()),
         "NEXT_TELEMETRY_DISABLED": "1",
@@ -319,6 +324,28 @@ def test_make_dev_serves_the_app(frontend: Path) -> None:
         dev.wait(timeout=30)
 
 
+def test_make_mock_api_serves_the_contract_under_the_prefix(frontend: Path) -> None:
+    port = free_port()
+    mock = subprocess.Popen(["make", "mock-api", f"MOCK_API_PORT={port}"], cwd=frontend,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert mock.poll() is None, "make mock-api exited"
+            try:
+                status, _, body = get(f"http://127.0.0.1:{port}/api/items")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "make mock-api did not serve within 60 s"
+                time.sleep(0.5)
+        assert status == 200
+        assert set(json.loads(body)) == {"items", "total", "limit", "offset"}
+    finally:
+        os.killpg(mock.pid, signal.SIGTERM)
+        mock.wait(timeout=30)
+
+
 # ---- a frontend under a prefix, with its backend elsewhere ----------------------------------
 
 
@@ -331,7 +358,7 @@ def test_frontend_under_a_prefix_builds_and_passes_its_tests(
     assert not (project / "app/api").exists()
     assert 'basePath: "/admin"' in (project / "next.config.ts").read_text()
     make(project, "setup", timeout=600)
-    printed = make(project, "typecheck", "test", "build", "e2e", timeout=1200)
+    printed = make(project, "typecheck", "test", "build", "e2e", timeout=1200, chromium=None)
     assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
 
 
