@@ -491,6 +491,12 @@ def build_suite(
     check_choice(node_version, "node_version", NODE_VERSIONS)
     entries = _parse_entries(services)
     _check_unique_names(entries)
+    if not any(e.kind == "backend" for e in entries):
+        # A frontend repo is generated around its backend's API (client, pages, mock).
+        raise ManifestError(
+            "services has no backend for the frontends to talk to: add one, e.g. "
+            "{name: api, kind: backend}"
+        )
     ports = _allocate_ports(entries)
     routes = _assign_routes(entries)
     built = tuple(
@@ -527,12 +533,6 @@ def check_services(services: object) -> Suite:
 
 def select_service(suite: Suite, kind: str, service_name: str | None) -> Service:
     """The manifest entry a backend or frontend repo renders."""
-    if kind == "frontend" and suite.frontends and not suite.backends:
-        # A frontend repo is generated around its backend's API (client, pages, mock).
-        raise ManifestError(
-            "services has no backend for the frontend to talk to: add one, e.g. "
-            "{name: api, kind: backend}"
-        )
     if not service_name:
         for service in suite.services:
             if service.kind == kind:

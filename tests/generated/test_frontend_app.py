@@ -368,7 +368,7 @@ def test_frontend_without_a_backend_is_rejected(template: Path, tmp_path: Path) 
     dest = tmp_path / "lonely"
     with pytest.raises(ValueError, match="Validation error") as caught:
         render(template, dest, {"template_kind": "frontend", "services": services})
-    assert "services has no backend for the frontend to talk to" in str(caught.value)
+    assert "services has no backend for the frontends to talk to" in str(caught.value)
     assert not dest.exists()
 
 

@@ -30,13 +30,16 @@ BAD = [
                                {"name": "b", "kind": "backend", "route": "/x/"}]},
                  "'a' and 'b' both use route '/x'", id="duplicate-route"),
     pytest.param({"services": [{"name": "a", "kind": "frontend", "route": "/"},
-                               {"name": "b", "kind": "frontend", "route": "/"}]},
+                               {"name": "b", "kind": "frontend", "route": "/"},
+                               {"name": "c", "kind": "backend"}]},
                  "only one frontend may own '/'", id="two-frontends-at-root"),
     pytest.param({"template_kind": "backend", "service_name": "web"},
                  "'web' is a frontend", id="service-of-wrong-kind"),
     pytest.param({"template_kind": "frontend",
                   "services": [{"name": "api", "kind": "backend"}]},
                  "services has no frontend", id="no-service-of-kind"),
+    pytest.param({"services": [{"name": "web", "kind": "frontend"}]},
+                 "services has no backend for the frontends", id="frontend-without-backend"),
 ]  # fmt: skip
 
 

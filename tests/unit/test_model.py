@@ -65,7 +65,6 @@ def test_suite_level_names() -> None:
     assert [b.name for b in s.backends] == ["api"]
     assert [f.name for f in s.frontends] == ["web"]
     assert s.backend_for(s.service("web")) == s.service("api")
-    assert suite([{"name": "web", "kind": "frontend"}]).backend_for(s.service("web")) is None
 
 
 def test_shared_answers_pin_allocations() -> None:
@@ -129,7 +128,8 @@ def test_first_frontend_takes_root_only_when_free() -> None:
         ([{"name": "1api", "kind": "backend"}], ["'1api'", "starting with a letter"]),
         ([{"name": "grafana", "kind": "backend"}], ["'grafana'", "infrastructure"]),
         ([{"name": "a", "kind": "frontend", "route": "/"}, {"name": "b", "kind": "frontend",
-          "route": "/"}], ["'a', 'b'", "route '/'", "only one"]),
+          "route": "/"}, {"name": "c", "kind": "backend"}], ["'a', 'b'", "route '/'",
+                                                              "only one"]),
         ([{"name": "a", "kind": "backend", "route": "/"}], ["backend 'a'", "only a frontend"]),
         ([{"name": "a", "kind": "backend", "route": "/x"}, {"name": "b", "kind": "backend",
           "route": "x/"}], ["'a' and 'b' both use route '/x'"]),
@@ -142,6 +142,7 @@ def test_first_frontend_takes_root_only_when_free() -> None:
                                                               "allowed keys"]),
         ([{"kind": "backend"}], ["services[0]", "name"]),
         (["api"], ["services[0]", "not a mapping"]),
+        ([{"name": "web", "kind": "frontend"}], ["no backend", "{name: api, kind: backend}"]),
         ([], ["non-empty"]),
         ("api", ["non-empty YAML list"]),
     ],
@@ -183,9 +184,9 @@ def test_select_service_rejects_wrong_kind_and_unknown_names() -> None:
         select_service(s, "backend", "web")
     with pytest.raises(ManifestError, match=r"no service named 'nope'.*'api', 'web'"):
         select_service(s, "backend", "nope")
-    only_web = suite([{"name": "web", "kind": "frontend"}])
-    with pytest.raises(ManifestError, match="services has no backend"):
-        select_service(only_web, "backend", None)
+    only_api = suite([{"name": "api", "kind": "backend"}])
+    with pytest.raises(ManifestError, match="services has no frontend"):
+        select_service(only_api, "frontend", None)
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,8 @@ def manifests(draw: st.DrawFn) -> list[dict[str, Any]]:
         if draw(st.booleans()):
             entry["route"] = draw(st.sampled_from([f"/{name}", f"{name}/", f"/{name}/"]))
         entries.append(entry)
+    if not any(e["kind"] == "backend" for e in entries):
+        entries[0]["kind"] = "backend"  # frontends need a backend to talk to
     return entries
 
 
@@ -95,6 +97,8 @@ def test_a_planted_fault_is_rejected_naming_the_culprit(
         broken.append({"name": "zz-twin-x", "kind": "backend", "port": port})
     else:
         broken[services.index(victim)]["kind"] = "database"
+    # The planted fault is the first problem: keep a backend the frontends can talk to.
+    broken.append({"name": "zz-backend-x", "kind": "backend"})
     with pytest.raises(ManifestError) as caught:
         make(broken)
     assert f"'{culprit}'" in str(caught.value)
