@@ -27,7 +27,9 @@ lint: setup ## lint the suite's own code and configs
 	$(UV) run ruff format --check .
 	$(UV) run mypy
 	$(UV) run yamllint --strict -c .yamllint.yml .
-	$(UV) run shellcheck scripts/setup .ci/run
+	$(UV) run ruff check scripts/relock-meta
+	$(UV) run ruff format --check scripts/relock-meta
+	$(UV) run shellcheck scripts/setup scripts/relock-backend scripts/relock-frontend .ci/run
 
 docs: setup ## build the user documentation (strict)
 	$(UV) run mkdocs build --strict --quiet --site-dir site
