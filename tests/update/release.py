@@ -80,36 +80,37 @@ def replace_once(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def release_next(clone: Path, kind: str, tag: str) -> None:
-    """Version `tag` of the suite: a CI step added, a Dockerfile line changed, a file added,
-    a file removed, and a file moved with its migration."""
-    layout = LAYOUTS[kind]
-    folder = clone / f"template-{kind}"
-    ci = template_file(folder, layout.ci)
-    ci.write_text(ci.read_text().rstrip("\n") + "\n" + NEW_JOB)
-    insert_after_last(template_file(folder, layout.build), "FROM ", TEMPLATE_LABEL)
-    (folder / "SECURITY.md").write_text(SECURITY)
-    (folder / ".editorconfig").unlink()
-    source = template_file(folder, layout.moved_from)
-    target = folder / layout.moved_to
-    target = target.with_name(target.name + source.name[len(Path(layout.moved_from).name) :])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    git(clone, "mv", str(source.relative_to(clone)), str(target.relative_to(clone)))
+def release_next(clone: Path, kinds: str | list[str], tag: str) -> None:
+    """Version `tag` of the suite: for each kind, a CI step added, a Dockerfile line changed,
+    a file added, a file removed, and a file moved with its migration."""
     config_path = clone / "copier.yml"
     config = yaml.safe_load(config_path.read_text())
-    config.setdefault("_migrations", []).append(
-        {
-            "version": tag,
-            "command": [
-                "{{ _copier_python }}",
-                "{{ _copier_conf.src_path }}/extensions/migrate.py",
-                "move",
-                layout.moved_from,
-                layout.moved_to,
-            ],
-            "when": f"{{{{ _stage == 'after' and template_kind == '{kind}' }}}}",
-        }
-    )
+    for kind in [kinds] if isinstance(kinds, str) else kinds:
+        layout = LAYOUTS[kind]
+        folder = clone / f"template-{kind}"
+        ci = template_file(folder, layout.ci)
+        ci.write_text(ci.read_text().rstrip("\n") + "\n" + NEW_JOB)
+        insert_after_last(template_file(folder, layout.build), "FROM ", TEMPLATE_LABEL)
+        (folder / "SECURITY.md").write_text(SECURITY)
+        (folder / ".editorconfig").unlink()
+        source = template_file(folder, layout.moved_from)
+        suffix = source.name[len(Path(layout.moved_from).name) :]  # ".jinja" or ""
+        target = folder / f"{layout.moved_to}{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        git(clone, "mv", str(source.relative_to(clone)), str(target.relative_to(clone)))
+        migration = [layout.moved_from, layout.moved_to]
+        config.setdefault("_migrations", []).append(
+            {
+                "version": tag,
+                "command": [
+                    "{{ _copier_python }}",
+                    "{{ _copier_conf.src_path }}/extensions/migrate.py",
+                    "move",
+                    *migration,
+                ],
+                "when": f"{{{{ _stage == 'after' and template_kind == '{kind}' }}}}",
+            }
+        )
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, width=200))
     commit_all(clone, f"release {tag}")
     git(clone, "tag", tag)
