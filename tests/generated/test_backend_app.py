@@ -1,0 +1,178 @@
+"""The backend repo's own checks pass as its README says: `make setup`, `make check`.
+
+Two renders: the defaults (checked on PostgreSQL, then on SQLite, and served by `make dev`)
+and `auth=jwt` with another name, route, port and Python version (checked on SQLite, and
+through its pre-commit hooks). Both share the machine's uv cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from helpers import free_port, render, run, tool
+from services import create_database
+
+pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
+
+JWT_ANSWERS = {
+    "auth": "jwt",
+    "python_version": "3.13",
+    "services": [
+        {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
+        {"name": "web", "kind": "frontend", "route": "/"},
+    ],
+}
+CHECK_TIMEOUT = 900
+
+
+@pytest.fixture(scope="module")
+def make_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """PATH with the real uv first: a pyenv shim would follow the repo's .python-version."""
+    uv = Path(tool("uv"))
+    if ".pyenv/shims" in str(uv):
+        uv = Path(run(["pyenv", "which", "uv"], cwd=Path.home()).stdout.strip())
+    bin_dir = tmp_path_factory.mktemp("bin")
+    (bin_dir / "uv").symlink_to(uv)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_NO_PROGRESS": "1",
+        "TEST_DATABASE_URL": "",
+    }
+    return env
+
+
+def setup_repo(template: Path, dest: Path, env: dict[str, str], **answers: object) -> Path:
+    render(template, dest, {"template_kind": "backend", **answers})
+    run(["make", "setup"], cwd=dest, env=env, timeout=CHECK_TIMEOUT)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def default_repo(
+    template: Path, tmp_path_factory: pytest.TempPathFactory, make_env: dict[str, str]
+) -> Path:
+    return setup_repo(template, tmp_path_factory.mktemp("backend") / "api", make_env)
+
+
+@pytest.fixture(scope="module")
+def jwt_repo(
+    template: Path, tmp_path_factory: pytest.TempPathFactory, make_env: dict[str, str]
+) -> Path:
+    return setup_repo(
+        template, tmp_path_factory.mktemp("backend") / "billing", make_env, **JWT_ANSWERS
+    )
+
+
+def test_defaults_pass_make_check_on_postgresql(
+    default_repo: Path, make_env: dict[str, str], postgres: str
+) -> None:
+    url = create_database(postgres, "backend_app_check")
+    env = {**make_env, "TEST_DATABASE_URL": url}
+    output = run(["make", "check"], cwd=default_repo, env=env, timeout=CHECK_TIMEOUT).stdout
+    assert "Required test coverage of 80" in output
+    assert " passed" in output
+    assert not re.search(r"\d+ (skipped|xfailed)", output)
+
+
+def test_defaults_pass_their_tests_on_sqlite(default_repo: Path, make_env: dict[str, str]) -> None:
+    output = run(["make", "test"], cwd=default_repo, env=make_env, timeout=CHECK_TIMEOUT).stdout
+    assert " passed" in output
+    assert not re.search(r"\d+ (skipped|xfailed)", output)
+
+
+@pytest.mark.parametrize("repo", ["default_repo", "jwt_repo"])
+def test_lock_and_settings_match_the_project(
+    repo: str, request: pytest.FixtureRequest, make_env: dict[str, str]
+) -> None:
+    root: Path = request.getfixturevalue(repo)
+    run(["uv", "lock", "--check"], cwd=root, env=make_env)
+    package = next(path.name for path in (root / "src").iterdir() if path.is_dir())
+    # Every setting is documented in .env.example, and the example itself loads.
+    documented = {
+        line.split("=", 1)[0]
+        for line in (root / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    script = (
+        f"from {package}.core.config import Settings\n"
+        "Settings(_env_file='.env.example')\n"
+        "print(' '.join(sorted(name.upper() for name in Settings.model_fields)))\n"
+    )
+    fields = run(["uv", "run", "--locked", "python", "-c", script], cwd=root, env=make_env)
+    assert set(fields.stdout.split()) == documented
+
+
+def test_jwt_variant_passes_make_check(jwt_repo: Path, make_env: dict[str, str]) -> None:
+    output = run(["make", "check"], cwd=jwt_repo, env=make_env, timeout=CHECK_TIMEOUT).stdout
+    assert "test_auth.py" in run(["git", "ls-files", "tests"], cwd=jwt_repo).stdout
+    assert "Required test coverage of 80" in output
+    assert "/billing" in (jwt_repo / "src" / "billing" / "core" / "config.py").read_text()
+
+
+def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[str, str]) -> None:
+    assert (jwt_repo / ".git" / "hooks" / "pre-commit").is_file(), "make setup installs the hooks"
+    run(["uv", "run", "--locked", "pre-commit", "run", "--all-files"], cwd=jwt_repo, env=make_env)
+
+
+@pytest.fixture
+def dev_server(default_repo: Path, make_env: dict[str, str]) -> Iterator[str]:
+    """`make dev` (migrate, then serve with reload) on a free port; yields the origin."""
+    port = free_port()
+    env = {**os.environ, **make_env, "PORT": str(port), "HOST": "127.0.0.1"}
+    log = default_repo / "dev.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            ["make", "dev"], cwd=default_repo, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert process.poll() is None, f"make dev exited:\n{log.read_text()}"
+            try:
+                if httpx.get(f"{origin}/api/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(f"make dev did not serve:\n{log.read_text()}")
+        yield origin
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def test_make_dev_serves_probes_and_metrics(dev_server: str, default_repo: Path) -> None:
+    health = httpx.get(f"{dev_server}/api/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    ready = httpx.get(f"{dev_server}/api/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+    created = httpx.post(f"{dev_server}/api/items", json={"name": "from the suite"})
+    assert created.status_code == 201
+    metrics = httpx.get(f"{dev_server}/metrics")
+    assert metrics.status_code == 200
+    assert 'http_requests_total{handler="/items",method="POST",status="201"} 1.0' in metrics.text
+    assert (default_repo / "data" / "app.db").is_file(), "the default database is ./data/app.db"
+
+
+def test_alembic_cli_sees_the_migrations(default_repo: Path, make_env: dict[str, str]) -> None:
+    env = {**make_env, "DATABASE_URL": f"sqlite:///{default_repo / 'data' / 'alembic.db'}"}
+    run(["make", "migrate"], cwd=default_repo, env=env)
+    heads = run(["uv", "run", "--locked", "alembic", "current"], cwd=default_repo, env=env)
+    assert "0001 (head)" in heads.stdout
+    run(["uv", "run", "--locked", "alembic", "check"], cwd=default_repo, env=env)
