@@ -21,6 +21,9 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Polystack Tests",
     "GIT_COMMITTER_EMAIL": "tests@polystack.invalid",
 }
+# What `make test` and `uv run` set for the suite itself, which a generated repo's own make and
+# uv must not inherit (a sub-make would print "Entering directory", uv would warn).
+OUTER_ONLY = frozenset({"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "VIRTUAL_ENV"})
 IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "demo", "site", "node_modules", ".pytest_cache", ".mypy_cache",
     ".ruff_cache", "__pycache__", ".hypothesis", ".coverage*", "htmlcov",
@@ -36,7 +39,8 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, failing with its whole output when it fails."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    full_env = {**os.environ, "PATH": path, **GIT_ENV, **(env or {})}
+    inherited = {k: v for k, v in os.environ.items() if k not in OUTER_ONLY}
+    full_env = {**inherited, "PATH": path, **GIT_ENV, **(env or {})}
     proc = subprocess.run(
         [str(part) for part in cmd], cwd=cwd, env=full_env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import migrate as migrate_module
 import pytest
 
 from helpers import ROOT, commit_all, git, run
@@ -25,7 +26,17 @@ def repo(tmp_path: Path) -> Path:
 
 
 def migrate(repo: Path, *args: str) -> str:
+    """The migration as Copier runs it: a script, in the project."""
     return run([sys.executable, MIGRATE, *args], cwd=repo).stdout
+
+
+def test_main_in_process(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    assert migrate_module.main(["move", "docs/guide.md", "guide.md"]) == 0
+    assert "moved docs/guide.md -> guide.md" in capsys.readouterr().out
+    assert (repo / "guide.md").read_text() == "template line\nuser line\n"
 
 
 def test_user_version_follows_the_move_after_copier_dropped_it(repo: Path) -> None:
