@@ -50,7 +50,7 @@ def test_static_config_stays_on_loopback(tmp_path: Path) -> None:
     assert config["entryPoints"]["traefik"]["address"] == "127.0.0.1:9001"
     assert config["accessLog"]["format"] == "json"
     assert config["metrics"]["prometheus"]["entryPoint"] == "traefik"
-    assert config["providers"]["file"]["filename"] == str(tmp_path / "native" / "dynamic.yml")
+    assert config["providers"]["file"]["filename"] == str(tmp_path / native.DYNAMIC_CONFIG)
     assert "tracing" not in config
 
 

@@ -147,7 +147,7 @@ def test_the_meta_repo_is_committed_and_ignores_the_services(
     assert git(meta, "log", "-1", "--format=%an <%ae>") == FALLBACK_AUTHOR
     tracked = git(meta, "ls-files").splitlines()
     assert not any(path.startswith("services/") for path in tracked)
-    assert {"polystack.yml", "uv.lock", "Procfile", "native/dynamic.yml"} <= set(tracked)
+    assert {"polystack.yml", "uv.lock", "Procfile", "traefik/native/dynamic.yml"} <= set(tracked)
     recorded = answers(meta)
     assert {key: recorded[key] for key in manifest(meta)} == manifest(meta)
 
@@ -302,7 +302,7 @@ def test_add_service_renders_it_and_reaches_every_repo(renders: Callable[[str], 
     assert git(new, "rev-list", "--count", "HEAD") == "1"
     assert answers(new)["service_name"] == "web"
     changed = {line[3:] for line in git(meta, "status", "--porcelain").splitlines()}
-    assert {"polystack.yml", "Procfile", "native/dynamic.yml"} <= changed
+    assert {"polystack.yml", "Procfile", "traefik/native/dynamic.yml"} <= changed
     assert answers(meta)["services"] == services
     assert answers(meta / "services" / "api")["services"] == services
 

@@ -95,7 +95,7 @@ def test_update_all_keeps_edits_and_follows_the_manifest(suite: Path, tmp_path: 
     assert "EXPOSE 8010" in (api / "Dockerfile").read_text()
     configmap = yaml.safe_load((web / "k8s" / "base" / "configmap.yaml").read_text())
     assert configmap["data"]["BACKEND_URL"] == "http://api:8010"
-    routes = yaml.safe_load((root / "native" / "dynamic.yml").read_text())
+    routes = yaml.safe_load((root / "traefik" / "native" / "dynamic.yml").read_text())
     servers = routes["http"]["services"]["api"]["loadBalancer"]["servers"]
     assert servers == [{"url": "http://127.0.0.1:8010"}]
 

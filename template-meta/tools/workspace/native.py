@@ -1,7 +1,7 @@
 """Native mode: the platform as local processes (Traefik, uvicorn, `next start`) under honcho.
 
-The Procfile and Traefik's routes (native/dynamic.yml) are rendered from the manifest by
-Copier. This module writes what depends on the machine: Traefik's static configuration
+The Procfile and Traefik's routes (traefik/native/dynamic.yml) are rendered from the
+manifest by Copier. This module writes what depends on the machine: Traefik's static configuration
 (ports from EDGE_PORT and DASHBOARD_PORT) and the environment shared by every process.
 """
 
@@ -22,7 +22,7 @@ from workspace.manifest import Manifest, ServiceEntry, WorkspaceError
 
 NATIVE_DIR = ".native"
 PROCFILE = "Procfile"
-DYNAMIC_CONFIG = Path("native") / "dynamic.yml"
+DYNAMIC_CONFIG = Path("traefik") / "native" / "dynamic.yml"
 DEFAULT_EDGE_PORT, DEFAULT_DASHBOARD_PORT = 8080, 8081
 # Settings of the meta-repo's .env that every native process receives.
 SHARED_ENV = ("OTEL_EXPORTER_OTLP_ENDPOINT", "LOG_LEVEL", "LOG_FORMAT")
