@@ -1,7 +1,9 @@
 """Render a demo workspace (meta-repo + one backend + one frontend) into ./demo and start it.
 
-The meta-repo's `make dev` runs the platform natively behind Traefik and prints its URL;
-Ctrl-C stops everything it started.
+The templates are taken from this checkout as it is, uncommitted changes included: its files
+are committed to a scratch repo beside the demo, so the meta-repo and the services it
+scaffolds render from one real commit. The meta-repo's `make dev` then runs the platform
+natively behind Traefik and prints its URL; Ctrl-C stops everything it started.
 """
 
 from __future__ import annotations
@@ -22,13 +24,36 @@ DEMO_ANSWERS = {
     "project_slug": "demo",
     "organization": "polystack",
 }
+IDENTITY = ["-c", "user.name=Polystack Demo", "-c", "user.email=demo@polystack.invalid"]
 
 
-def render(dest: Path) -> None:
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def snapshot(dest: Path) -> Path:
+    """Commit the checkout's files (tracked and new, not ignored) to a scratch repo."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    for name in filter(None, files.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, *IDENTITY, "commit", "-q", "--no-verify", "-m", "Polystack checkout for the demo")
+    return dest
+
+
+def render(template: Path, dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
     print(f"==> rendering the demo workspace into {dest}", flush=True)
-    copier.run_copy(str(ROOT), dest, data=DEMO_ANSWERS, defaults=True, unsafe=True, quiet=True)
+    copier.run_copy(str(template), dest, data=DEMO_ANSWERS, defaults=True, unsafe=True,
+                    quiet=True, vcs_ref="HEAD")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render-only", action="store_true", help="render, do not start")
     args = parser.parse_args(argv)
     dest = args.dest.resolve()
-    render(dest)
+    template = snapshot(dest.with_name(f".{dest.name}-template"))
+    render(template, dest)
     if args.render_only:
         return 0
     print("==> starting the platform (Ctrl-C stops it)", flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,8 +26,8 @@ GIT_ENV = {
 # uv must not inherit (a sub-make would print "Entering directory", uv would warn).
 OUTER_ONLY = frozenset({"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "VIRTUAL_ENV"})
 IGNORED = shutil.ignore_patterns(
-    ".git", ".venv", "demo", "site", "node_modules", ".pytest_cache", ".mypy_cache",
-    ".ruff_cache", "__pycache__", ".hypothesis", ".coverage*", "htmlcov",
+    ".git", ".venv", "demo", ".demo-template", "site", "node_modules", ".pytest_cache",
+    ".mypy_cache", ".ruff_cache", "__pycache__", ".hypothesis", ".coverage*", "htmlcov",
 )  # fmt: skip
 
 
@@ -110,3 +111,13 @@ def tool(name: str) -> str:
     if found is None:
         raise AssertionError(f"{name} is not installed: run `make setup` first")
     return found
+
+
+def stop_group(process: subprocess.Popen[Any], sig: int, timeout: float = 30) -> None:
+    """Stop a process started with `start_new_session=True` and everything it started."""
+    os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from helpers import free_port, render, run, tool
+from helpers import free_port, render, run, stop_group, tool
 from services import create_database
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
@@ -149,12 +149,7 @@ def dev_server(default_repo: Path, make_env: dict[str, str]) -> Iterator[str]:
             raise AssertionError(f"make dev did not serve:\n{log.read_text()}")
         yield origin
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_group(process, signal.SIGTERM, timeout=20)
 
 
 def test_make_dev_serves_probes_and_metrics(dev_server: str, default_repo: Path) -> None:

@@ -25,33 +25,11 @@ import pytest
 import yaml
 
 from helpers import free_port, render, run, tool
+from manifests import MANIFESTS
 from services import postgres_server
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-configs")]
 
-MANIFESTS: dict[str, list[dict[str, Any]]] = {
-    # A backend alone (a frontend always needs a backend): no catch-all route, no browser.
-    "one": [{"name": "api", "kind": "backend"}],
-    "three": [
-        {"name": "api", "kind": "backend", "route": "/api"},
-        {"name": "web", "kind": "frontend", "route": "/"},
-        {"name": "admin", "kind": "frontend", "route": "/admin"},
-    ],
-    "twelve": [
-        {"name": "web", "kind": "frontend", "route": "/"},
-        {"name": "api", "kind": "backend", "route": "/api"},
-        {"name": "auth-svc", "kind": "backend", "route": "/auth"},
-        {"name": "admin", "kind": "frontend", "route": "/admin"},
-        {"name": "billing", "kind": "backend"},
-        {"name": "search-api", "kind": "backend", "route": "/search", "port": 9100},
-        {"name": "docs-site", "kind": "frontend", "route": "/docs"},
-        {"name": "media", "kind": "backend", "ref": "v1.2.0"},
-        {"name": "shop", "kind": "frontend"},
-        {"name": "notify", "kind": "backend"},
-        {"name": "status-page", "kind": "frontend", "route": "/status"},
-        {"name": "reports", "kind": "backend", "route": "/reports/v1"},
-    ],
-}
 PROFILES = ("postgres", "redis", "nats")
 YAMLLINT_CONFIG = json.dumps(
     {

@@ -26,31 +26,10 @@ import pytest
 import yaml
 
 from helpers import answers, free_port, git, render, run, tool
+from manifests import MANIFESTS
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-runtime")]
 
-MANIFESTS: dict[str, list[dict[str, Any]]] = {
-    "one": [{"name": "api", "kind": "backend"}],
-    "three": [
-        {"name": "web", "kind": "frontend", "route": "/"},
-        {"name": "api", "kind": "backend", "route": "/api"},
-        {"name": "admin", "kind": "frontend", "route": "/admin"},
-    ],
-    "twelve": [
-        {"name": "web", "kind": "frontend", "route": "/"},
-        {"name": "api", "kind": "backend", "route": "/api"},
-        {"name": "auth-svc", "kind": "backend", "route": "/auth"},
-        {"name": "admin", "kind": "frontend", "route": "/admin"},
-        {"name": "billing", "kind": "backend"},
-        {"name": "search-api", "kind": "backend", "route": "/search", "port": 9100},
-        {"name": "docs-site", "kind": "frontend", "route": "/docs"},
-        {"name": "media", "kind": "backend", "ref": "v1.2.0"},
-        {"name": "shop", "kind": "frontend"},
-        {"name": "notify", "kind": "backend"},
-        {"name": "status-page", "kind": "frontend", "route": "/status"},
-        {"name": "reports", "kind": "backend", "route": "/reports/v1"},
-    ],
-}
 FALLBACK_AUTHOR = "Polystack <polystack@localhost>"
 IDENTITY_KEYS = (
     "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from initial_commit import FALLBACK_IDENTITY, MESSAGE, initial_commit
 
 from helpers import git, run
+from initial_commit import FALLBACK_IDENTITY, MESSAGE, initial_commit
 
 pytestmark = pytest.mark.unit
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import migrate as migrate_module
 import pytest
 
+import migrate as migrate_module
 from helpers import ROOT, commit_all, git, run
 
 pytestmark = pytest.mark.update

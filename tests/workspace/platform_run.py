@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import yaml
 
-from helpers import free_port, render
+from helpers import free_port, render, stop_group
 
 READY_TIMEOUT = 900  # the first `make dev` installs and builds every service
 
@@ -92,9 +92,4 @@ def running(
         _wait_ready(process, [platform.edge + path for path in ready_paths], log)
         yield platform
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, signal.SIGINT, timeout=60)  # Ctrl-C, as a user stops `make dev`
