@@ -77,7 +77,7 @@ def test_procfile_runs_traefik_and_every_service() -> None:
         command = processes[service.name]
         assert f"cd services/{service.name} " in command
         assert f" PORT={service.port} " in command
-        assert ("pnpm start" in command) == service.is_frontend
+        assert ("next start --hostname 127.0.0.1" in command) == service.is_frontend
         assert ("serve" in command) == service.is_backend
 
 

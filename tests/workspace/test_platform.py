@@ -85,6 +85,30 @@ def test_traefik_serves_every_router_without_error(platform: Platform) -> None:
     assert errors == []
 
 
+def listening(port: int) -> set[str]:
+    """Local addresses (hex, as the kernel lists them) of TCP sockets listening on `port`."""
+    found = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        for row in table.read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+
+
+def test_every_process_listens_on_loopback_only(platform: Platform) -> None:
+    ports = [*platform.ports.values(), int(platform.edge.rsplit(":", 1)[1]),
+             int(platform.dashboard.rsplit(":", 1)[1])]  # fmt: skip
+    for port in ports:
+        addresses = listening(port)
+        assert addresses, f"nothing listens on {port}"
+        assert addresses <= LOOPBACK, f"port {port} listens on {addresses}"
+
+
 def test_browser_sees_health_list_form_and_live_events(
     platform: Platform, browser: Browser, receiver: Receiver
 ) -> None:
