@@ -17,8 +17,8 @@ from helpers import IGNORED, ROOT, answers, commit_all, git, render, run
 pytestmark = [pytest.mark.update, pytest.mark.xdist_group("update")]
 
 
-def previous_release(repo: Path) -> str:
-    """The newest PEP 440 tag not on HEAD; HEAD itself while the suite has no release."""
+def previous_release(repo: Path) -> str | None:
+    """The newest PEP 440 tag not on HEAD; None while the suite has no earlier release."""
     at_head = set(git(repo, "tag", "--points-at", "HEAD").split())
     versions = []
     for tag in git(repo, "tag", "--list").split():
@@ -27,7 +27,7 @@ def previous_release(repo: Path) -> str:
         except InvalidVersion:
             continue
     older = [pair for pair in versions if pair[1] not in at_head]
-    return max(older)[1] if older else git(repo, "rev-parse", "HEAD")
+    return max(older)[1] if older else None
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,10 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     """
     clone = tmp_path_factory.mktemp("releases") / "polystack"
     run(["git", "clone", "-q", str(ROOT), str(clone)])
-    previous = previous_release(clone)
-    old_tag = previous if not previous.isalnum() or "." in previous else "0.0.0"
-    if old_tag == "0.0.0":
-        git(clone, "tag", old_tag, previous)
+    old_tag = previous_release(clone)
+    if old_tag is None:  # no release yet: HEAD stands for the previous one
+        old_tag = "0.0.0"
+        git(clone, "tag", old_tag, "HEAD")
     for child in clone.iterdir():
         if child.name != ".git":
             shutil.rmtree(child) if child.is_dir() else child.unlink()

@@ -17,6 +17,7 @@ import yaml
 
 from conflicts import conflicts
 from helpers import ROOT, commit_all, git, render, run, snapshot_template
+from release import template_file
 
 pytestmark = [pytest.mark.update, pytest.mark.xdist_group("update")]
 
@@ -28,13 +29,6 @@ def kind_of(migration: dict[str, Any]) -> str:
     found = re.search(r"template_kind == '(\w+)'", migration["when"])
     assert found, f"migration {migration['version']} names no template_kind in its `when`"
     return found.group(1)
-
-
-def template_path(folder: Path, rendered: str) -> Path:
-    for candidate in (folder / rendered, folder / f"{rendered}.jinja"):
-        if candidate.exists():
-            return candidate
-    raise AssertionError(f"{folder.name} renders no {rendered}")
 
 
 def test_every_migration_is_a_tested_move() -> None:
@@ -50,7 +44,7 @@ def test_move_carries_the_users_edits(migration: dict[str, Any], tmp_path: Path)
     before = f"{version}.dev0"  # sorts below the release in PEP 440
     clone = snapshot_template(tmp_path / "suite", "0.0.0")
     folder = clone / f"template-{kind}"
-    moved = template_path(folder, new)
+    moved = template_file(folder, new)
     suffix = moved.name.removeprefix(Path(new).name)
     back = folder / f"{old}{suffix}"
     back.parent.mkdir(parents=True, exist_ok=True)

@@ -42,9 +42,7 @@ ABOUT_PAGE = """export default function AboutPage() {
 
 
 def add_backend_route(project: Path) -> dict[str, str]:
-    package = answers(project)["service_name"].replace("-", "_")
-    src = next((project / "src").iterdir()) if not (project / "src" / package).is_dir() \
-        else project / "src" / package  # fmt: skip
+    (src,) = (path for path in (project / "src").iterdir() if path.is_dir())  # the package
     (src / "api" / "routes" / "hello.py").write_text(HELLO_ROUTE)
     app = src / "app.py"
     text = app.read_text()
