@@ -28,6 +28,9 @@ REGISTRY_RE = re.compile(
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 NODE_VERSIONS = ("20", "22", "24")
 PORT_MIN, PORT_MAX = 1024, 65535
+# A CODEOWNERS owner: a user (@login) or a team (@org/team-slug), as GitHub spells them.
+_LOGIN = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}"
+OWNER_RE = re.compile(rf"^@{_LOGIN}(/[A-Za-z0-9][-A-Za-z0-9_]*)?$")
 
 # Ports the meta-repo's own infrastructure listens on (compose and native mode).
 INFRA_PORTS: dict[int, str] = {
@@ -74,6 +77,7 @@ class _Entry(BaseModel):
     route: str | None = None
     repo: str | None = None
     ref: str = "main"
+    owners: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class Service:
     ref: str
     project: str
     registry: str
+    owners: tuple[str, ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -256,10 +261,15 @@ class Suite:
             "node_version": self.node_version,
             "services": [
                 {"name": s.name, "kind": s.kind, "port": s.port, "route": s.route,
-                 "repo": s.repo, "ref": s.ref}
+                 "repo": s.repo, "ref": s.ref, **({"owners": list(s.owners)} if s.owners else {})}
                 for s in self.services
             ],
         }  # fmt: skip
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Every owner the manifest names, once, in manifest order."""
+        return tuple(dict.fromkeys(owner for s in self.services for owner in s.owners))
 
 
 # ---- answers ---------------------------------------------------------------------------
@@ -375,7 +385,8 @@ def _parse_entries(services: object) -> list[_Entry]:
                 "kind": "use 'backend' or 'frontend'",
                 "port": "use a whole number between 1024 and 65535, or omit it",
                 "name": "give a lowercase name such as 'api'",
-            }.get(key, "allowed keys are name, kind, port, route, repo and ref")
+                "owners": "give a list such as ['@acme/payments', '@octocat']",
+            }.get(key.split(".")[0], "allowed keys are name, kind, port, route, repo, ref and owners")
             raise ManifestError(
                 f"{label}: {key} {first['msg'].lower()} (got {first.get('input')!r}): {hint}"
             ) from None
@@ -397,6 +408,20 @@ def _check_unique_names(entries: list[_Entry]) -> None:
                 f"{entry.name!r}: give each service its own name"
             )
         seen[entry.name] = index
+
+
+def _check_owners(entries: list[_Entry]) -> None:
+    for entry in entries:
+        for owner in entry.owners:
+            if not OWNER_RE.match(owner):
+                raise ManifestError(
+                    f"service {entry.name!r} has owner {owner!r}, which is neither a GitHub user "
+                    "nor a team: write a user as '@login' or a team as '@org/team-slug'"
+                )
+        if len(set(entry.owners)) != len(entry.owners):
+            raise ManifestError(
+                f"service {entry.name!r} lists an owner twice in {entry.owners}: name each once"
+            )
 
 
 def _allocate_ports(entries: list[_Entry]) -> dict[str, int]:
@@ -491,6 +516,7 @@ def build_suite(
     check_choice(node_version, "node_version", NODE_VERSIONS)
     entries = _parse_entries(services)
     _check_unique_names(entries)
+    _check_owners(entries)
     if not any(e.kind == "backend" for e in entries):
         # A frontend repo is generated around its backend's API (client, pages, mock).
         raise ManifestError(
@@ -509,6 +535,7 @@ def build_suite(
             ref=e.ref,
             project=project_slug,
             registry=registry,
+            owners=tuple(e.owners),
         )
         for e in entries
     )

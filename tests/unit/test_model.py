@@ -201,3 +201,38 @@ def test_slugify(text: str, slug: str) -> None:
 
 def test_check_services_uses_neutral_project_answers() -> None:
     assert [s.name for s in check_services(DEFAULT).services] == ["api", "web"]
+
+
+def test_owners_are_optional_and_kept_in_order() -> None:
+    owned = [
+        {"name": "api", "kind": "backend", "owners": ["@acme/payments", "@octo-cat"]},
+        {"name": "web", "kind": "frontend", "owners": ["@acme/web", "@octo-cat"]},
+        {"name": "jobs", "kind": "backend"},
+    ]
+    s = suite(owned)
+    assert s.service("api").owners == ("@acme/payments", "@octo-cat")
+    assert s.service("jobs").owners == ()
+    assert s.owners == ("@acme/payments", "@octo-cat", "@acme/web")
+    recorded = s.shared_answers()["services"]
+    assert recorded[0]["owners"] == ["@acme/payments", "@octo-cat"]
+    assert "owners" not in recorded[2]
+    assert suite(recorded).shared_answers()["services"] == recorded
+
+
+@pytest.mark.parametrize(
+    ("owners", "expected"),
+    [
+        (["acme/payments"], "neither a GitHub user nor a team"),
+        (["@acme/"], "neither a GitHub user nor a team"),
+        (["@-dash"], "neither a GitHub user nor a team"),
+        (["@a--b"], "neither a GitHub user nor a team"),
+        (["@user name"], "neither a GitHub user nor a team"),
+        (["@x", "@x"], "lists an owner twice"),
+        ("@acme/payments", "give a list such as"),
+        ([7], "give a list such as"),
+    ],
+)
+def test_bad_owners_are_rejected_with_the_fix(owners: Any, expected: str) -> None:
+    message = rejected([{"name": "api", "kind": "backend", "owners": owners}])
+    assert expected in message
+    assert "'api'" in message
