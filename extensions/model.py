@@ -386,7 +386,7 @@ def _parse_entries(services: object) -> list[_Entry]:
                 "port": "use a whole number between 1024 and 65535, or omit it",
                 "name": "give a lowercase name such as 'api'",
                 "owners": "give a list such as ['@acme/payments', '@octocat']",
-            }.get(key.split(".")[0], "allowed keys are name, kind, port, route, repo, ref and owners")
+            }.get(key.split(".")[0], f"allowed keys are {', '.join(_Entry.model_fields)}")
             raise ManifestError(
                 f"{label}: {key} {first['msg'].lower()} (got {first.get('input')!r}): {hint}"
             ) from None
