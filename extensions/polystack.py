@@ -5,6 +5,7 @@ the model. It adds to every render context:
 
 - `suite`: the validated `Suite` (services with ports, routes, URLs, image names);
 - `service`: for a backend or frontend repo, its own entry of the manifest;
+- `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
 
 and the filters the questions' validators use, which return '' or the error message.
 """
@@ -22,10 +23,10 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment
 
 
-def _load_model() -> ModuleType:
-    """Load model.py beside this file under a name unique to its path."""
-    path = Path(__file__).with_name("model.py")
-    name = f"polystack_model_{abs(hash(str(path.resolve())))}"
+def _load(filename: str) -> ModuleType:
+    """Load a module beside this file under a name unique to its path."""
+    path = Path(__file__).with_name(filename)
+    name = f"polystack_{path.stem}_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
@@ -35,7 +36,8 @@ def _load_model() -> ModuleType:
     return module
 
 
-model = _load_model()
+model = _load("model.py")
+guides = _load("guide.py")
 
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
@@ -84,7 +86,7 @@ class PolystackExtension(ContextHook):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        self._cache: dict[str, tuple[Any, Any]] = {}
+        self._cache: dict[str, tuple[Any, Any, Any]] = {}
         environment.filters.update(
             {
                 "slugify": model.slugify,
@@ -114,5 +116,6 @@ class PolystackExtension(ContextHook):
             service = None
             if kind in model.KINDS:
                 service = model.select_service(suite, kind, context.get("service_name") or None)
-            self._cache[key] = (suite, service)
-        context["suite"], context["service"] = self._cache[key]
+            package = service.python_package if service else ""
+            self._cache[key] = (suite, service, guides.guide(kind, package))
+        context["suite"], context["service"], context["guide"] = self._cache[key]

@@ -12,9 +12,15 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import answers, render
+from helpers import answers, render, run, tool
 
 pytestmark = pytest.mark.render
+
+# The Markdown rules, chosen for generated docs: tables and links carry answers of any length.
+MARKDOWN_CONFIG = Path(__file__).with_name("pymarkdown.json")
+ISSUE_TEMPLATES = Path(".github/ISSUE_TEMPLATE")
+# The docs are linted on the richest render of each kind: the tables hold 12 services.
+DOCS_LINTED = {"meta-12-services", "backend-of-12-jwt", "frontend-of-12-nonroot"}
 
 KINDS = ("meta", "backend", "frontend")
 # What a forgotten Jinja expression looks like in output: a tag, or an expression naming
@@ -69,7 +75,7 @@ def parse(path: Path) -> None:
 
 @pytest.mark.parametrize(("kind", "data"), MATRIX)
 def test_renders_clean_and_parseable(
-    template: Path, tmp_path: Path, kind: str, data: dict[str, Any]
+    template: Path, tmp_path: Path, kind: str, data: dict[str, Any], request: pytest.FixtureRequest
 ) -> None:
     out = render(template, tmp_path / "out", {"template_kind": kind, **data}, skip_tasks=True)
     rendered = files_of(out)
@@ -83,6 +89,21 @@ def test_renders_clean_and_parseable(
         match = LEFTOVER.search(text)
         assert match is None, f"Jinja left in {path.relative_to(out)}: {match and match.group()}"
         parse(path)
+    if request.node.callspec.id in DOCS_LINTED:
+        lint_docs(out, rendered)
+
+
+def lint_docs(out: Path, rendered: list[Path]) -> None:
+    """Every Markdown file passes pymarkdown; the issue forms match GitHub's schemas."""
+    docs = [str(p.relative_to(out)) for p in rendered if p.suffix == ".md"]
+    assert {"README.md", "AGENTS.md", "CONTRIBUTING.md"} <= set(docs)
+    run([tool("pymarkdown"), "--strict-config", "--config", MARKDOWN_CONFIG, "scan", *docs],
+        cwd=out)  # fmt: skip
+    forms = [str(ISSUE_TEMPLATES / name) for name in ("bug.yml", "feature.yml")]
+    checker = tool("check-jsonschema")
+    run([checker, "--builtin-schema", "vendor.github-issue-forms", *forms], cwd=out)
+    config = str(ISSUE_TEMPLATES / "config.yml")
+    run([checker, "--builtin-schema", "vendor.github-issue-config", config], cwd=out)
 
 
 @pytest.mark.parametrize("kind", KINDS)
