@@ -7,13 +7,18 @@ Every rejection raises `ManifestError` with a message that names the culprit and
 
 from __future__ import annotations
 
+import json
 import re
-import sys
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, TypeVar
 
+import yaml  # type: ignore[import-untyped]  # Copier's own dependency, as pydantic
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+T = TypeVar("T")
 
 KINDS = ("backend", "frontend")
 NAME_MAX = 40
@@ -55,15 +60,55 @@ INFRA_NAMES = frozenset(
 )
 # The first port tried for a service of each kind when the manifest gives none.
 PORT_BASE = {"backend": 8000, "frontend": 3100}
-# Import names a service package must not shadow.
-TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {
-    "alembic", "app", "fastapi", "httpx", "loguru", "pydantic", "sqlalchemy",
-    "starlette", "tests", "uvicorn",
-}  # fmt: skip
+# Words a service's Python package must not be (keywords, standard and dependency modules).
+_RESERVED = json.loads(Path(__file__).with_name("reserved.json").read_text(encoding="utf-8"))
+TAKEN_PACKAGES = frozenset(
+    word for key, words in _RESERVED.items() if not key.startswith("_") for word in words
+)
+# Kubernetes keeps namespaces starting with this for itself.
+RESERVED_NAMESPACE_PREFIX = "kube-"
+# Letters that Unicode does not decompose into a Latin base letter and a mark.
+_LATIN_EXTRA = str.maketrans({
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
+    "\u0131": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T",
+})  # fmt: skip
 
 
 class ManifestError(ValueError):
-    """A manifest or answer that cannot be used; the message says how to fix it."""
+    """Answers that cannot be used: one line per problem, each naming the culprit and the fix."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = problems
+        if len(problems) == 1:
+            super().__init__(problems[0])
+        else:
+            lines = "\n".join(f"- {problem}" for problem in problems)
+            super().__init__(f"{len(problems)} problems, one per line:\n{lines}")
+
+
+class _Problems:
+    """Collects every problem of the answers, so that all are reported at once."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def add(self, *problems: str) -> None:
+        for problem in problems:
+            if problem not in self.found:
+                self.found.append(problem)
+
+    def check(self, check: Callable[..., T], *args: Any) -> T | None:
+        """Run a check that raises ManifestError; keep its problems, return its result."""
+        try:
+            return check(*args)
+        except ManifestError as error:
+            self.add(*error.problems)
+            return None
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise ManifestError(*self.found)
 
 
 class _Entry(BaseModel):
@@ -100,8 +145,7 @@ class Service:
 
     @property
     def python_package(self) -> str:
-        package = self.name.replace("-", "_")
-        return f"{package}_service" if package in TAKEN_PACKAGES else package
+        return python_package(self.name)
 
     @property
     def npm_package(self) -> str:
@@ -139,6 +183,11 @@ class Service:
     @property
     def k8s_name(self) -> str:
         return self.name
+
+    @property
+    def migrate_job(self) -> str:
+        """The one-off job that migrates a backend's database (Swarm), beside its service."""
+        return f"{self.name}-migrate"
 
     @property
     def compose_url(self) -> str:
@@ -276,10 +325,12 @@ class Suite:
 
 
 def slugify(text: str) -> str:
-    """A DNS-1123 label from free text: 'My Platform!' -> 'my-platform'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    slug = re.sub(r"^[^a-z]+", "", slug)[:NAME_MAX].rstrip("-")
-    return slug or "platform"
+    """A DNS-1123 label from free text, accents transliterated: 'Café Münster' ->
+    'cafe-munster'; '' when the text has no Latin letter to start one with."""
+    latin = unicodedata.normalize("NFKD", str(text).translate(_LATIN_EXTRA))
+    ascii_text = latin.encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"^[^a-z]+", "", slug)[:NAME_MAX].rstrip("-")
 
 
 def check_name(value: object, what: str) -> str:
@@ -291,12 +342,30 @@ def check_name(value: object, what: str) -> str:
             f"use at most {NAME_MAX} (it becomes a DNS and Kubernetes name)"
         )
     if not NAME_RE.match(value):
+        example = slugify(value)
         raise ManifestError(
             f"{what} {value!r} is not a DNS-1123 label: use lowercase letters, digits and "
-            f"hyphens, starting with a letter and not ending with a hyphen, e.g. "
-            f"{slugify(value)!r}"
+            "hyphens, starting with a letter and not ending with a hyphen"
+            + (f", e.g. {example!r}" if example else "")
         )
     return value
+
+
+def check_project_slug(value: object, project_name: object = "") -> str:
+    """The slug, or why not; an empty one derived from a name without Latin letters asks
+    for an explicit slug."""
+    if not value and project_name and not slugify(str(project_name)):
+        raise ManifestError(
+            f"project_name {project_name!r} has no Latin letter to derive project_slug from: "
+            "give project_slug yourself, e.g. -d project_slug=my-platform"
+        )
+    slug = check_name(value, "project_slug")
+    if slug.startswith(RESERVED_NAMESPACE_PREFIX):
+        raise ManifestError(
+            f"project_slug {slug!r} starts with {RESERVED_NAMESPACE_PREFIX!r}, which Kubernetes "
+            f"keeps for its own namespaces: choose another slug, e.g. {slug[5:] or 'platform'!r}"
+        )
+    return slug
 
 
 def check_domain(value: object) -> str:
@@ -343,7 +412,36 @@ def default_repo(organization: str, project_slug: str, name: str) -> str:
     return f"https://github.com/{organization}/{project_slug}-{name}.git"
 
 
+def python_package(name: str) -> str:
+    """The import package of a service: its name in snake case, suffixed `_service` where
+    it would be a keyword or shadow a standard or dependency module."""
+    package = name.replace("-", "_")
+    return f"{package}_service" if package in TAKEN_PACKAGES else package
+
+
 # ---- the manifest ----------------------------------------------------------------------
+
+EXAMPLE_MANIFEST = "[{name: api, kind: backend}, {name: web, kind: frontend}]"
+_HINTS = {
+    "kind": "use 'backend' or 'frontend'",
+    "port": "use a whole number between 1024 and 65535, or omit it",
+    "name": "give a lowercase name such as 'api'",
+    "owners": "give a list such as ['@acme/payments', '@octocat']",
+}
+
+
+def load_services(text: str) -> object:
+    """The `services` answer from YAML text; invalid YAML names the line and column."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ManifestError(
+            f"services is not valid YAML{where}: {problem}: write a YAML list of mappings, "
+            f"e.g. {EXAMPLE_MANIFEST}"
+        ) from None
 
 
 def normalize_route(route: str, who: str) -> str:
@@ -363,89 +461,108 @@ def _shadows(outer: str, inner: str) -> bool:
     return outer == "/" or inner.startswith(outer + "/")
 
 
-def _parse_entries(services: object) -> list[_Entry]:
+def _entry_problem(label: str, error: Any) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "entry"
+    hint = _HINTS.get(key.split(".")[0], f"allowed keys are {', '.join(_Entry.model_fields)}")
+    if error["type"] == "missing":
+        return f"{label}: {key} is missing: {hint}"
+    return f"{label}: {key} {error['msg'].lower()} (got {error.get('input')!r}): {hint}"
+
+
+def _parse_entries(services: object, problems: _Problems) -> dict[int, _Entry]:
+    """The entries that parse, by position; every problem of every entry goes to `problems`."""
     if not isinstance(services, list) or not services:
-        raise ManifestError(
-            "services must be a non-empty YAML list of mappings, e.g. "
-            "[{name: api, kind: backend}, {name: web, kind: frontend}]"
-        )
-    entries = []
+        problems.add(f"services must be a non-empty YAML list of mappings, e.g. {EXAMPLE_MANIFEST}")
+        return {}
+    entries = {}
     for index, raw in enumerate(services):
         label = f"services[{index}]"
         if isinstance(raw, Mapping) and isinstance(raw.get("name"), str):
             label = f"service {raw['name']!r}"
         if not isinstance(raw, Mapping):
-            raise ManifestError(f"{label} is not a mapping: write it as {{name: ..., kind: ...}}")
+            problems.add(f"{label} is not a mapping: write it as {{name: ..., kind: ...}}")
+            continue
         try:
-            entries.append(_Entry.model_validate(dict(raw)))
+            entries[index] = _Entry.model_validate(dict(raw))
         except ValidationError as error:
-            first = error.errors()[0]
-            key = ".".join(str(part) for part in first["loc"]) or "entry"
-            hint = {
-                "kind": "use 'backend' or 'frontend'",
-                "port": "use a whole number between 1024 and 65535, or omit it",
-                "name": "give a lowercase name such as 'api'",
-                "owners": "give a list such as ['@acme/payments', '@octocat']",
-            }.get(key.split(".")[0], f"allowed keys are {', '.join(_Entry.model_fields)}")
-            raise ManifestError(
-                f"{label}: {key} {first['msg'].lower()} (got {first.get('input')!r}): {hint}"
-            ) from None
+            for each in error.errors():
+                problems.add(_entry_problem(label, each))
     return entries
 
 
-def _check_unique_names(entries: list[_Entry]) -> None:
+def _check_names(entries: dict[int, _Entry], problems: _Problems) -> None:
     seen: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        check_name(entry.name, f"services[{index}] name")
+    for index, entry in entries.items():
+        problems.check(check_name, entry.name, f"services[{index}] name")
         if entry.name in INFRA_NAMES:
-            raise ManifestError(
+            problems.add(
                 f"service name {entry.name!r} is taken by the meta-repo's infrastructure "
                 f"({', '.join(sorted(INFRA_NAMES))}): choose another name"
             )
         if entry.name in seen:
-            raise ManifestError(
+            problems.add(
                 f"services[{seen[entry.name]}] and services[{index}] are both named "
                 f"{entry.name!r}: give each service its own name"
             )
-        seen[entry.name] = index
+        else:
+            seen[entry.name] = index
 
 
-def _check_owners(entries: list[_Entry]) -> None:
+def _check_owners(entries: list[_Entry], problems: _Problems) -> None:
     for entry in entries:
         for owner in entry.owners:
             if not OWNER_RE.match(owner):
-                raise ManifestError(
+                problems.add(
                     f"service {entry.name!r} has owner {owner!r}, which is neither a GitHub user "
                     "nor a team: write a user as '@login' or a team as '@org/team-slug'"
                 )
         if len(set(entry.owners)) != len(entry.owners):
-            raise ManifestError(
+            problems.add(
                 f"service {entry.name!r} lists an owner twice in {entry.owners}: name each once"
             )
 
 
-def _allocate_ports(entries: list[_Entry]) -> dict[str, int]:
+def _check_identifiers(entries: list[_Entry], problems: _Problems) -> None:
+    """Two services never derive the same identifier (e.g. 'email' and 'email-service' would
+    both be the Python package 'email_service'; a backend's 'api-migrate' job, a service)."""
+    owners: dict[tuple[str, str], str] = {}
+    valid = {e.name: e for e in entries if NAME_RE.match(e.name)}  # the rest is reported
+    for entry in valid.values():
+        derived = [("Python package", python_package(entry.name)), ("Swarm service", entry.name)]
+        if entry.kind == "backend":
+            derived.append(("Swarm service", f"{entry.name}-migrate"))
+        for what, identifier in derived:
+            first = owners.setdefault((what, identifier), entry.name)
+            if first != entry.name:
+                problems.add(
+                    f"services {first!r} and {entry.name!r} both derive the {what} "
+                    f"{identifier!r}: rename one of them"
+                )
+
+
+def _allocate_ports(entries: list[_Entry], problems: _Problems) -> dict[str, int]:
     """Explicit ports are checked, missing ones allocated in manifest order."""
     owner: dict[int, str] = {}
     for entry in entries:
         if entry.port is None:
             continue
         if not PORT_MIN <= entry.port <= PORT_MAX:
-            raise ManifestError(
+            problems.add(
                 f"service {entry.name!r} uses port {entry.port}, outside {PORT_MIN}-{PORT_MAX}: "
                 "give a port in that range or omit it to have one allocated"
             )
-        if entry.port in INFRA_PORTS:
-            raise ManifestError(
+        elif entry.port in INFRA_PORTS:
+            problems.add(
                 f"service {entry.name!r} uses port {entry.port}, which {INFRA_PORTS[entry.port]} "
                 "uses: give it another port or omit it to have one allocated"
             )
-        if entry.port in owner:
-            raise ManifestError(
+        elif entry.port in owner:
+            problems.add(
                 f"services {owner[entry.port]!r} and {entry.name!r} both use port {entry.port}: "
                 "give one another port or omit it to have one allocated"
             )
-        owner[entry.port] = entry.name
+        else:
+            owner[entry.port] = entry.name
     ports = {name: port for port, name in owner.items()}
     for entry in entries:
         if entry.port is None:
@@ -457,38 +574,47 @@ def _allocate_ports(entries: list[_Entry]) -> dict[str, int]:
     return ports
 
 
-def _assign_routes(entries: list[_Entry]) -> dict[str, str]:
-    routes = {e.name: normalize_route(e.route, e.name) for e in entries if e.route is not None}
+def _assign_routes(entries: list[_Entry], problems: _Problems) -> dict[str, str]:
+    explicit: dict[str, str] = {}
     for entry in entries:
         if entry.route is not None:
-            continue
-        root_free = "/" not in routes.values()
-        routes[entry.name] = "/" if entry.kind == "frontend" and root_free else f"/{entry.name}"
+            route = problems.check(normalize_route, entry.route, entry.name)
+            if route is not None:
+                explicit[entry.name] = route
+    routes: dict[str, str] = {}
+    for entry in entries:
+        if entry.name in explicit:
+            routes[entry.name] = explicit[entry.name]
+        elif entry.route is None:
+            root_free = "/" not in explicit.values() and "/" not in routes.values()
+            routes[entry.name] = "/" if entry.kind == "frontend" and root_free else f"/{entry.name}"
     kinds = {e.name: e.kind for e in entries}
     at_root = [name for name, route in routes.items() if route == "/"]
     if len(at_root) > 1:
-        raise ManifestError(
+        problems.add(
             f"services {', '.join(repr(n) for n in at_root)} all use route '/': only one "
             "frontend may own '/'; give the others a prefix such as '/admin'"
         )
     for name in at_root:
         if kinds[name] != "frontend":
-            raise ManifestError(
+            problems.add(
                 f"backend {name!r} uses route '/', which only a frontend may own: "
                 f"give it a prefix such as '/{name}'"
             )
-    names = [e.name for e in entries]
+    names = list(routes)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             a, b = routes[first], routes[second]
             if a == b:
-                raise ManifestError(
-                    f"services {first!r} and {second!r} both use route {a!r}: "
-                    "give one another route or omit it to have one derived"
-                )
+                if a != "/":  # several at '/' are reported above
+                    problems.add(
+                        f"services {first!r} and {second!r} both use route {a!r}: "
+                        "give one another route or omit it to have one derived"
+                    )
+                continue
             for outer, inner in ((first, second), (second, first)):
                 if routes[outer] != "/" and _shadows(routes[outer], routes[inner]):
-                    raise ManifestError(
+                    problems.add(
                         f"service {outer!r} at {routes[outer]!r} shadows {inner!r} at "
                         f"{routes[inner]!r}: give them routes that do not nest, e.g. "
                         f"'/{inner}'"
@@ -507,24 +633,40 @@ def build_suite(
     python_version: str = "3.12",
     node_version: str = "22",
 ) -> Suite:
-    """Validate every answer and derive the suite; raise ManifestError on the first problem."""
-    check_name(project_slug, "project_slug")
-    check_organization(organization)
-    check_domain(domain)
-    registry = check_registry(registry or default_registry(organization))
-    check_choice(python_version, "python_version", PYTHON_VERSIONS)
-    check_choice(node_version, "node_version", NODE_VERSIONS)
-    entries = _parse_entries(services)
-    _check_unique_names(entries)
-    _check_owners(entries)
-    if not any(e.kind == "backend" for e in entries):
+    """Validate every answer and derive the suite; raise ManifestError naming every problem."""
+    problems = _Problems()
+    problems.check(check_project_slug, project_slug, project_name)
+    valid_organization = problems.check(check_organization, organization)
+    problems.check(check_domain, domain)
+    if registry is not None or valid_organization is not None:
+        problems.check(check_registry, registry or default_registry(organization))
+    problems.check(check_choice, python_version, "python_version", PYTHON_VERSIONS)
+    problems.check(check_choice, node_version, "node_version", NODE_VERSIONS)
+    by_index: dict[int, _Entry] = {}
+    if isinstance(services, str):  # a YAML answer that did not parse reaches us as text
+        try:
+            services = load_services(services)
+        except ManifestError as error:
+            problems.add(*error.problems)
+        else:
+            by_index = _parse_entries(services, problems)
+    else:
+        by_index = _parse_entries(services, problems)
+    entries = list(by_index.values())
+    _check_names(by_index, problems)
+    _check_owners(entries, problems)
+    raw = services if isinstance(services, list) else []
+    if entries and "backend" not in [e.get("kind") for e in raw if isinstance(e, Mapping)]:
         # A frontend repo is generated around its backend's API (client, pages, mock).
-        raise ManifestError(
+        problems.add(
             "services has no backend for the frontends to talk to: add one, e.g. "
             "{name: api, kind: backend}"
         )
-    ports = _allocate_ports(entries)
-    routes = _assign_routes(entries)
+    _check_identifiers(entries, problems)
+    ports = _allocate_ports(entries, problems)
+    routes = _assign_routes(entries, problems)
+    problems.raise_any()
+    registry = registry or default_registry(organization)
     built = tuple(
         Service(
             name=e.name,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -72,6 +74,41 @@ def service_name_error(service_name: str, services: object, kind: str) -> str:
     return _error(check)
 
 
+def services_type(data: dict[str, Any]) -> str:
+    """The type of the `services` question: `yaml`, except for text given with `-d` that is
+    not valid YAML, which the validator then receives as `str` and explains (question, line
+    and column) instead of Copier's parser traceback."""
+    text = data.get("services") if isinstance(data, dict) else None
+    if isinstance(text, str):
+        try:
+            model.load_services(text)
+        except model.ManifestError:
+            return "str"
+    return "yaml"
+
+
+# Template sources Copier understands that are not local paths: URLs, `gh:`/`gl:` shortcuts,
+# scp-like `user@host:path`.
+_REMOTE_SOURCE = re.compile(r"^([a-z][a-z0-9+.-]*:|[^/]+@[^/:]+:)", re.IGNORECASE)
+
+
+def absolute_source(src_path: str, cwd: str | None = None) -> str:
+    """`_src_path` as the answers file records it: a relative local path (`./polystack`) made
+    absolute against the folder Copier ran in, so that every later `copier update` and the
+    meta-repo's scaffolding find the template from anywhere. URLs and `~` paths stay."""
+    text = str(src_path)
+    if not text or text.startswith("~") or os.path.isabs(text) or _REMOTE_SOURCE.match(text):
+        return text
+    return os.path.normpath(os.path.join(cwd or os.getcwd(), text))
+
+
+def with_absolute_source(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers Copier records, with `_src_path` made absolute (see `absolute_source`)."""
+    if "_src_path" not in answers:
+        return dict(answers)
+    return {**answers, "_src_path": absolute_source(answers["_src_path"])}
+
+
 def first_service_of(services: object, kind: str) -> str:
     """The default `service_name`: the first entry of the repo's kind, or ''."""
     if isinstance(services, list):
@@ -94,6 +131,11 @@ class PolystackExtension(ContextHook):
                 "services_error": services_error,
                 "service_name_error": service_name_error,
                 "name_error": lambda value, what: _error(model.check_name, value, what),
+                "project_slug_error": lambda value, name: _error(
+                    model.check_project_slug, value, name
+                ),
+                "services_type": services_type,
+                "with_absolute_source": with_absolute_source,
                 "domain_error": lambda value: _error(model.check_domain, value),
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),

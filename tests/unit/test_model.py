@@ -191,7 +191,7 @@ def test_select_service_rejects_wrong_kind_and_unknown_names() -> None:
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("My Platform!", "my-platform"), ("  42 Things  ", "things"), ("ÄÖÜ", "platform"),
+    [("My Platform!", "my-platform"), ("  42 Things  ", "things"), ("ÄÖÜ", "aou"),
      ("a" * 60, "a" * 40), ("Acme--Inc", "acme-inc")],
 )  # fmt: skip
 def test_slugify(text: str, slug: str) -> None:

@@ -37,7 +37,7 @@ def add_service(
     if not result.ok:
         if gitrepo.changed_paths(manifest.root):
             raise WorkspaceError(f"updating the meta-repo failed midway:\n{result.tail()}")
-        raise WorkspaceError(f"the new service was rejected:\n{result.tail(5)}")
+        raise WorkspaceError(f"the new service was rejected:\n{result.text()}")
     conflicts = gitrepo.conflicted_files(manifest.root)
     if conflicts:
         return [Outcome(".", "conflicts", conflicts)]

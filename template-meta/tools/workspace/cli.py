@@ -1,4 +1,8 @@
-"""Command line of the workspace tool; `make help` lists the targets that call it."""
+"""Command line of the workspace tool; `make help` lists the targets that call it.
+
+Copier runs `scaffold` in its own Python, which has only the standard library, Copier and
+Copier's dependencies: native mode (honcho) is imported by the commands that use it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workspace import add_service, gitrepo, native, scaffold, update
+from workspace import add_service, gitrepo, scaffold, update
 from workspace.manifest import Manifest, WorkspaceError, template_version
 
 
@@ -56,6 +60,8 @@ def cmd_add_service(args: argparse.Namespace) -> int:
 
 
 def cmd_native_config(args: argparse.Namespace) -> int:
+    from workspace import native
+
     manifest = _root(args)
     folder = native.write_config(manifest.root, native.load_settings(manifest.root))
     print(folder)
@@ -63,6 +69,8 @@ def cmd_native_config(args: argparse.Namespace) -> int:
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
+    from workspace import native
+
     native.dev(_root(args), skip_prepare=args.skip_prepare)
     return 0  # not reached: dev replaces this process with honcho
 

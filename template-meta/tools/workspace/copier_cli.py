@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from workspace.manifest import TemplateSource
+
+TRACEBACK = "Traceback (most recent call last):"
+CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+EXCEPTION_NAME = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+
+
+def without_tracebacks(output: str) -> list[str]:
+    """What Copier printed, with each Python traceback reduced to its exception's message:
+    the message names the problem and the fix, the frames only hide it."""
+    kept: list[str] = []
+    in_traceback = False
+    for line in output.splitlines():
+        if line.startswith(TRACEBACK):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if not line.strip() or line[0].isspace():
+                continue  # a frame: file, line, source, carets
+            in_traceback = False
+            line = EXCEPTION_NAME.sub("", line, count=1)
+        if not line.startswith(CHAINED):
+            kept.append(line)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -20,8 +44,13 @@ class Result:
     def ok(self) -> bool:
         return self.returncode == 0
 
+    def text(self) -> str:
+        """The whole output, without tracebacks."""
+        return "\n".join(without_tracebacks(self.output)).strip()
+
     def tail(self, lines: int = 15) -> str:
-        return "\n".join(self.output.strip().splitlines()[-lines:])
+        """The last lines of the output, without tracebacks."""
+        return "\n".join(self.text().splitlines()[-lines:])
 
 
 def copier(*args: str, cwd: Path | None = None) -> Result:

@@ -6,6 +6,8 @@ only reads what was rendered, so the tool never disagrees with the templates.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,13 +55,21 @@ class TemplateSource:
     ref: str
 
 
+def yaml_position(error: yaml.YAMLError) -> str:
+    """' at line L, column C: problem' from a parser error, as one line."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{where}: {problem}"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise WorkspaceError(f"{path} is missing") from None
     except yaml.YAMLError as error:
-        raise WorkspaceError(f"{path} is not valid YAML: {error}") from None
+        raise WorkspaceError(f"{path} is not valid YAML{yaml_position(error)}") from None
     if not isinstance(loaded, dict):
         raise WorkspaceError(f"{path} must hold a YAML mapping")
     return loaded
@@ -85,26 +95,35 @@ class Manifest:
         raw = self.answers.get("services")
         if not isinstance(raw, list):
             raise WorkspaceError(f"{self.path}: services must be a YAML list")
-        entries = []
-        for item in raw:
+        entries, problems = [], []
+        for index, item in enumerate(raw):
             if not isinstance(item, dict) or not {"name", "kind"} <= item.keys():
-                raise WorkspaceError(f"{self.path}: every service needs a name and a kind")
+                problems.append(f"services[{index}] needs a name and a kind")
+                continue
             missing = {"port", "route", "repo", "ref"} - item.keys()
             if missing:
-                raise WorkspaceError(
-                    f"{self.path}: service {item['name']!r} has no {', '.join(sorted(missing))}: "
+                problems.append(
+                    f"service {item['name']!r} has no {', '.join(sorted(missing))}: "
                     "commit the manifest and run `make update` to resolve it"
                 )
+                continue
+            try:
+                port = int(item["port"])
+            except (TypeError, ValueError):
+                problems.append(f"service {item['name']!r} has port {item['port']!r}: use a number")
+                continue
             entries.append(
                 ServiceEntry(
                     name=str(item["name"]),
                     kind=str(item["kind"]),
-                    port=int(item["port"]),
+                    port=port,
                     route=str(item["route"]),
                     repo=str(item["repo"]),
                     ref=str(item["ref"]),
                 )
             )
+        if problems:
+            raise WorkspaceError("\n".join([f"{self.path}:", *(f"- {p}" for p in problems)]))
         return tuple(entries)
 
     def service_dir(self, name: str) -> Path:
@@ -139,7 +158,21 @@ def template_source(repo: Path) -> TemplateSource:
             f"{repo / ANSWERS_FILE} records no template source and version (_src_path, _commit):"
             " render the meta-repo from a git URL or a tagged git checkout of the templates"
         )
+    if is_relative_path(str(url)):
+        raise WorkspaceError(
+            f"{repo / ANSWERS_FILE} records the template source as the relative path {url!r}, "
+            "which only works from the folder Copier ran in: set _src_path there to the "
+            "template's absolute path, a ~ path or its git URL"
+        )
     return TemplateSource(url=str(url), ref=str(ref))
+
+
+# Template sources that are not local paths: URLs, `gh:` shortcuts, scp-like `user@host:path`.
+REMOTE_SOURCE = re.compile(r"^([a-z][a-z0-9+.-]*:|[^/]+@[^/:]+:)", re.IGNORECASE)
+
+
+def is_relative_path(source: str) -> bool:
+    return not (source.startswith("~") or os.path.isabs(source) or REMOTE_SOURCE.match(source))
 
 
 def dump_answers(answers: dict[str, Any], path: Path) -> Path:
