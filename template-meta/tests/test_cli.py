@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,3 +67,16 @@ def test_native_config_writes_the_static_config(
     assert cli.main(["--root", str(meta), "native-config"]) == 0
     assert "127.0.0.1:18080" in (meta / ".native" / "traefik.yml").read_text()
     assert capsys.readouterr().out.strip() == str(meta / ".native")
+
+
+def test_the_scaffolding_runs_without_native_mode_s_tools(
+    meta: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Copier runs `scaffold` in its own Python, where honcho is not installed."""
+    for name in [m for m in sys.modules if m == "workspace" or m.startswith("workspace.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "honcho", None)  # importing it now fails
+    fresh = importlib.import_module("workspace.cli")
+    assert "workspace.native" not in sys.modules
+    assert fresh.main(["--root", str(meta), "status"]) == 0
+    assert "missing: run `make bootstrap`" in capsys.readouterr().out

@@ -43,7 +43,7 @@ def test_an_unresolved_entry_asks_for_an_update(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("- just a list\n", "mapping"),
-        ("services: [oops\n", "not valid YAML"),
+        ("services: [oops\n", r"not valid YAML at line 2, column 1: expected ',' or ']'"),
         ("services: {}\n", "must be a YAML list"),
         ("services:\n  - {kind: backend}\n", "needs a name and a kind"),
     ],
@@ -65,3 +65,36 @@ def test_with_service_appends_an_entry() -> None:
     answers = manifest.with_service({"name": "extra", "kind": "backend"})
     assert answers["services"][-1] == {"name": "extra", "kind": "backend"}
     assert len(answers["services"]) == len(manifest.services) + 1
+
+
+def test_every_broken_entry_is_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "polystack.yml").write_text(
+        "services:\n"
+        "  - {kind: backend}\n"
+        "  - {name: api, kind: backend}\n"
+        "  - {name: web, kind: frontend, port: x, route: /, repo: y, ref: main}\n"
+    )
+    with pytest.raises(WorkspaceError) as caught:
+        assert Manifest.load(tmp_path).services
+    assert str(caught.value).splitlines() == [
+        f"{tmp_path / 'polystack.yml'}:",
+        "- services[0] needs a name and a kind",
+        "- service 'api' has no port, ref, repo, route: commit the manifest and run "
+        "`make update` to resolve it",
+        "- service 'web' has port 'x': use a number",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source", ["/srv/polystack", "~/polystack", "gh:acme/polystack", "git@github.com:a/b.git",
+               "https://github.com/acme/polystack.git"],
+)  # fmt: skip
+def test_a_template_source_that_works_from_anywhere_is_used(tmp_path: Path, source: str) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(f"_commit: 1.0.0\n_src_path: '{source}'\n")
+    assert template_source(tmp_path).url == source
+
+
+def test_a_relative_template_source_is_refused_with_what_to_record(tmp_path: Path) -> None:
+    (tmp_path / ".copier-answers.yml").write_text("_commit: 1.0.0\n_src_path: ./polystack\n")
+    with pytest.raises(WorkspaceError, match=r"relative path '\./polystack'.*absolute path"):
+        template_source(tmp_path)

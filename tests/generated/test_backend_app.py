@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from helpers import free_port, render, run, stop_group, tool
+from model import TAKEN_PACKAGES
 from services import create_database
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
@@ -117,6 +118,17 @@ def test_jwt_variant_passes_make_check(jwt_repo: Path, make_env: dict[str, str])
     assert "test_auth.py" in run(["git", "ls-files", "tests"], cwd=jwt_repo).stdout
     assert "Required test coverage of 80" in output
     assert "/billing" in (jwt_repo / "src" / "billing" / "core" / "config.py").read_text()
+
+
+def test_no_service_can_shadow_a_module_the_backend_installs(
+    jwt_repo: Path, make_env: dict[str, str]
+) -> None:
+    """A service named after any installed module gets a suffixed package instead."""
+    script = "import importlib.metadata as m; print(*m.packages_distributions())"
+    installed = run(["uv", "run", "--locked", "python", "-c", script], cwd=jwt_repo,
+                    env=make_env).stdout.split()  # fmt: skip
+    public = {name for name in installed if name.isidentifier() and not name.startswith("_")}
+    assert public - {"billing"} <= TAKEN_PACKAGES, sorted(public - TAKEN_PACKAGES)
 
 
 def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[str, str]) -> None:

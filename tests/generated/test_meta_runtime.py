@@ -263,12 +263,22 @@ def test_a_bad_new_service_is_rejected_with_the_suite_s_message(
     renders: Callable[[str], Path],
 ) -> None:
     meta = fresh_copy(renders("three"), "reject")
-    args = ("add-service", "extra", "--kind", "backend", "--port", "8080")
+    args = ("add-service", "api-migrate", "--kind", "backend", "--port", "8080", "--route",
+            "/api/v2")  # fmt: skip
     done = workspace(meta, *args, check=False)
     assert done.returncode == 1, done.stdout
-    assert "uses port 8080, which Traefik's web entrypoint uses" in done.stdout
+    # Every problem, one line each, and no traceback.
+    assert "Traceback" not in done.stdout and 'File "' not in done.stdout, done.stdout
+    lines = done.stdout.splitlines()
+    assert "3 problems, one per line:" in done.stdout, done.stdout
+    for problem in (
+        "- service 'api-migrate' uses port 8080, which Traefik's web entrypoint uses",
+        "- services 'api' and 'api-migrate' both derive the Swarm service 'api-migrate'",
+        "- service 'api' at '/api' shadows 'api-migrate' at '/api/v2'",
+    ):
+        assert any(line.startswith(problem) for line in lines), done.stdout
     assert git(meta, "status", "--porcelain", "--untracked-files=all") == ""
-    assert not (meta / "services" / "extra").exists()
+    assert not (meta / "services" / "api-migrate").exists()
 
 
 def test_add_service_renders_it_and_reaches_every_repo(renders: Callable[[str], Path]) -> None:

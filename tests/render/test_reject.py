@@ -40,6 +40,23 @@ BAD = [
                  "services has no frontend", id="no-service-of-kind"),
     pytest.param({"services": [{"name": "web", "kind": "frontend"}]},
                  "services has no backend for the frontends", id="frontend-without-backend"),
+    pytest.param({"project_name": "東京"},
+                 "project_name '東京' has no Latin letter to derive project_slug from: give "
+                 "project_slug yourself", id="name-without-latin-letters"),
+    pytest.param({"project_slug": "kube-system"}, "Kubernetes keeps for its own namespaces",
+                 id="kubernetes-namespace"),
+    pytest.param({"services": [{"name": "email", "kind": "backend"},
+                               {"name": "email-service", "kind": "backend"}]},
+                 "services 'email' and 'email-service' both derive the Python package "
+                 "'email_service': rename one of them", id="python-package-clash"),
+    pytest.param({"services": [{"name": "api", "kind": "backend"},
+                               {"name": "api-migrate", "kind": "backend"}]},
+                 "both derive the Swarm service 'api-migrate'", id="swarm-service-clash"),
+    pytest.param({"services": "[{name: api, kind: backend}, {name: web kind: frontend]"},
+                 "services is not valid YAML at line 1, column ", id="invalid-yaml"),
+    pytest.param({"services": [{"name": "API", "kind": "backend", "port": 9090},
+                               {"name": "b", "kind": "db"}]},
+                 "3 problems, one per line:\n- service 'b': kind", id="every-problem"),
 ]  # fmt: skip
 
 
@@ -65,4 +82,19 @@ def test_cli_exits_non_zero_with_the_message(template: Path, tmp_path: Path) -> 
         "services 'billing' and 'audit' both use port 8087: give one another port or omit it "
         "to have one allocated"
     ) in proc.stdout
+    assert not dest.exists()
+
+
+def test_invalid_yaml_on_the_command_line_names_question_line_and_column(
+    template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "out"
+    proc = run([tool("copier"), "copy", "--trust", "--defaults", "-d",
+                "services=- {name: api, kind: backend}\n- {name: web, kind frontend",
+                str(template), str(dest)], check=False)  # fmt: skip
+    assert proc.returncode != 0
+    assert (
+        "Validation error for question 'services': services is not valid YAML at line 2, "
+        "column 28: expected ',' or '}', but got '<stream end>': write a YAML list of mappings"
+    ) in proc.stdout, proc.stdout
     assert not dest.exists()
