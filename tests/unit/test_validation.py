@@ -200,3 +200,9 @@ def test_a_frontend_has_no_migrate_job_to_clash_with() -> None:
 
 def test_a_duplicate_name_is_one_problem_not_three() -> None:
     assert len(problems([{"name": "a", "kind": "backend"}, {"name": "a", "kind": "backend"}])) == 1
+
+
+def test_an_empty_slug_of_a_latin_name_is_simply_missing() -> None:
+    assert problems(project_slug="") == (
+        "project_slug is missing: give a lowercase name such as 'api'",
+    )
