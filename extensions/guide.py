@@ -80,6 +80,10 @@ GUIDES: dict[str, Guide] = {
             ("migrate", "apply the migrations to `DATABASE_URL`"),
             ("check", "lint, typecheck, test, openapi-check: everything CI runs"),
             ("bench", "serve on loopback; req/s and p99 with and without instrumentation"),
+            (
+                "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
+                "print what a deploy applies: an overlay at an image tag",
+            ),
         ),
         layout=(
             ("src/{package}/api/", "the HTTP routes"),
@@ -89,8 +93,8 @@ GUIDES: dict[str, Guide] = {
             ("src/{package}/migrations/", "Alembic migrations"),
             ("tests/", "pytest: unit, API, contract and migration tests"),
             ("openapi.json", "the committed API document (`make openapi` writes it)"),
-            ("k8s/", "Kubernetes: `base` and the `dev` and `prod` overlays"),
-            (".github/workflows/", "CI, image and release workflows"),
+            ("k8s/", "Kubernetes: `base` and the `dev`, `staging` and `prod` overlays"),
+            (".github/workflows/", "CI, image, release and deploy workflows"),
             ("docs/", "deployment guide and architecture decisions (`docs/adr/`)"),
         ),
         never_commit=(
@@ -129,6 +133,10 @@ GUIDES: dict[str, Guide] = {
             ),
             ("check", "lint, typecheck, test, gen-api-check, build, e2e: everything CI runs"),
             ("bench", "build time, standalone output size and first-load JavaScript of `/`"),
+            (
+                "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
+                "print what a deploy applies: an overlay at an image tag",
+            ),
             ("clean", "remove build and test output"),
         ),
         layout=(
@@ -139,8 +147,8 @@ GUIDES: dict[str, Guide] = {
             ("tests/", "Vitest unit tests"),
             ("e2e/", "Playwright browser tests"),
             ("openapi.json", "a copy of the backend's committed API document"),
-            ("k8s/", "Kubernetes: `base` and the `dev` and `prod` overlays"),
-            (".github/workflows/", "CI, image and release workflows"),
+            ("k8s/", "Kubernetes: `base` and the `dev`, `staging` and `prod` overlays"),
+            (".github/workflows/", "CI, image, release and deploy workflows"),
             ("docs/", "deployment guide and architecture decisions (`docs/adr/`)"),
         ),
         never_commit=(
@@ -192,7 +200,7 @@ GUIDES: dict[str, Guide] = {
             ("observability/", "collector, Prometheus, Grafana and Tempo configs"),
             ("deploy/", "the platform on Kubernetes and Swarm"),
             ("tools/workspace/", "the tool behind `make bootstrap`, `make dev` and `make update`"),
-            ("docs/", "architecture, contracts, debugging, rollback, decisions"),
+            ("docs/", "architecture, contracts, branches and environments, rollback, decisions"),
         ),
         never_commit=(
             _SECRETS,

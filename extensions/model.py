@@ -254,6 +254,18 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """Where a service repo deploys: a GitHub environment and the overlay it applies."""
+
+    name: str  # the GitHub environment
+    overlay: str  # k8s/overlays/<overlay>
+    namespace: str
+    host: str
+    branch: str  # whose images deploy there
+    deploys: str  # when, in words
+
+
+@dataclass(frozen=True)
 class Suite:
     """The validated project answers and services, with derived names."""
 
@@ -280,6 +292,19 @@ class Suite:
     @property
     def namespace(self) -> str:
         return self.project_slug
+
+    @property
+    def environments(self) -> tuple[Environment, ...]:
+        """Staging follows `dev`; production runs releases from `main`."""
+        return (
+            Environment("staging", "staging", f"{self.namespace}-staging",
+                        f"staging.{self.domain}", "dev", "at every push to dev"),
+            Environment("production", "prod", self.namespace, self.domain, "main",
+                        "at every release tagged on main"),
+        )  # fmt: skip
+
+    def environment(self, name: str) -> Environment:
+        return next(e for e in self.environments if e.name == name)
 
     @property
     def public_url(self) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
+from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import free_port, render, run, tool
 from model import Service, build_suite, select_service
 from services import create_database
@@ -43,7 +44,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "domain": "shop.example.com",
     },
 }
-OVERLAYS = ("dev", "prod")
+OVERLAYS = ("dev", "staging", "prod")
 YAMLLINT_CONFIG = json.dumps(
     {
         "extends": "default",
@@ -149,7 +150,7 @@ def test_compose_file_is_valid(backend: Backend) -> None:
 
 def test_workflows_pass_actionlint_and_the_schema(backend: Backend) -> None:
     workflows = sorted(str(p) for p in (backend.root / ".github" / "workflows").glob("*.yml"))
-    assert [Path(p).name for p in workflows] == ["ci.yml", "image.yml", "release.yml"]
+    assert [Path(p).name for p in workflows] == ["ci.yml", "deploy.yml", "image.yml", "release.yml"]
     run([tool("actionlint"), "-no-color"], cwd=backend.root)
     run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows])
 
@@ -231,7 +232,15 @@ def test_overlay_passes_kubernetes_validate(backend: Backend, overlay: str, tmp_
         + d["spec"]["template"]["spec"]["initContainers"]
     }
     assert len(tags) == 1
-    assert tags != {"main"} if overlay == "prod" else tags == {"main"}
+    assert tags == {"main"} if overlay == "dev" else tags not in ({"main"}, set())
+
+
+def test_deploy_manifests_validate_for_every_environment(backend: Backend, tmp_path: Path) -> None:
+    check_deploy_manifests(backend.root, tmp_path)
+
+
+def test_deploy_workflow_uses_oidc_environments_and_rolls_back(backend: Backend) -> None:
+    check_deploy_workflows(backend.root)
 
 
 def test_base_holds_the_contract(backend: Backend) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import ROOT, free_port, render, run, tool
 
 pytestmark = pytest.mark.generated
@@ -43,8 +44,8 @@ EXPECTED = {
                       "backend_prefix": "/billing",
                       "image": "registry.example.com:5000/team/my-platform-admin"},
 }  # fmt: skip
-OVERLAYS = ("dev", "prod")
-WORKFLOWS = ("ci.yml", "image.yml", "release.yml")
+OVERLAYS = ("dev", "staging", "prod")
+WORKFLOWS = ("ci.yml", "deploy.yml", "image.yml", "release.yml")
 KINDS = ("ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
          "Ingress")  # fmt: skip
 
@@ -182,6 +183,18 @@ def test_kustomize_overlay_is_valid(renders: dict[str, Path], variant: str, over
     rule = kinds["Ingress"]["spec"]["rules"][0]
     assert rule["http"]["paths"][0]["path"] == expected["route"]
     assert kinds["Ingress"]["spec"]["ingressClassName"] == "traefik"
+
+
+def test_deploy_manifests_validate_for_every_environment(
+    renders: dict[str, Path], variant: str, tmp_path: Path
+) -> None:
+    check_deploy_manifests(renders[variant], tmp_path)
+
+
+def test_deploy_workflow_uses_oidc_environments_and_rolls_back(
+    renders: dict[str, Path], variant: str
+) -> None:
+    check_deploy_workflows(renders[variant])
 
 
 def test_base_sets_no_namespace(renders: dict[str, Path], variant: str) -> None:

@@ -236,3 +236,22 @@ def test_bad_owners_are_rejected_with_the_fix(owners: Any, expected: str) -> Non
     message = rejected([{"name": "api", "kind": "backend", "owners": owners}])
     assert expected in message
     assert "'api'" in message
+
+
+def test_environments_map_branches_to_overlays_and_namespaces() -> None:
+    s = suite(domain="shop.example.com")
+    staging, production = s.environments
+    assert (staging.name, staging.overlay, staging.namespace, staging.branch) == (
+        "staging",
+        "staging",
+        "acme-staging",
+        "dev",
+    )
+    assert staging.host == "staging.shop.example.com"
+    assert (production.overlay, production.namespace, production.host, production.branch) == (
+        "prod",
+        "acme",
+        "shop.example.com",
+        "main",
+    )
+    assert s.environment("production") is not None and s.environment("staging") == staging
