@@ -79,6 +79,10 @@ GUIDES: dict[str, Guide] = {
             ("openapi / openapi-check", "write `openapi.json` / fail when it is stale"),
             ("migrate", "apply the migrations to `DATABASE_URL`"),
             ("check", "lint, typecheck, test, openapi-check: everything CI runs"),
+            (
+                "commits-check FROM=origin/dev",
+                "check that every commit since FROM is a Conventional Commit, as CI does",
+            ),
             ("bench", "serve on loopback; req/s and p99 with and without instrumentation"),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",

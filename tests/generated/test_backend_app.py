@@ -136,6 +136,30 @@ def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[
     run(["uv", "run", "--locked", "pre-commit", "run", "--all-files"], cwd=jwt_repo, env=make_env)
 
 
+def test_commit_messages_are_checked_by_the_hook_and_in_ci(
+    jwt_repo: Path, make_env: dict[str, str]
+) -> None:
+    """The commit-msg hook `make setup` installs refuses a message that is not a Conventional
+    Commit; `make commits-check` (CI's step) refuses one in the range it checks."""
+    assert (jwt_repo / ".git" / "hooks" / "commit-msg").is_file()
+    base = run(["git", "rev-parse", "HEAD"], cwd=jwt_repo).stdout.strip()
+    run(["git", "switch", "-q", "-c", "commit-check"], cwd=jwt_repo)
+    try:
+        commit = ["git", "commit", "-q", "--allow-empty", "-m"]
+        refused = run([*commit, "updated some stuff"], cwd=jwt_repo, env=make_env, check=False)
+        assert refused.returncode != 0, refused.stdout
+        assert "commit validation: failed" in refused.stdout
+        run([*commit, "feat(items): filter by name"], cwd=jwt_repo, env=make_env)
+        run(["make", "commits-check", f"FROM={base}"], cwd=jwt_repo, env=make_env)
+        run([*commit, "wip", "--no-verify"], cwd=jwt_repo, env=make_env)
+        late = run(["make", "commits-check", f"FROM={base}"], cwd=jwt_repo, env=make_env,
+                   check=False)  # fmt: skip
+        assert late.returncode != 0 and "wip" in late.stdout, late.stdout
+    finally:
+        run(["git", "switch", "-q", "-"], cwd=jwt_repo)
+        run(["git", "branch", "-q", "-D", "commit-check"], cwd=jwt_repo)
+
+
 @pytest.fixture
 def dev_server(default_repo: Path, make_env: dict[str, str]) -> Iterator[str]:
     """`make dev` (migrate, then serve with reload) on a free port; yields the origin."""

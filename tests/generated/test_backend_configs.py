@@ -169,9 +169,10 @@ def test_ci_steps_call_the_makefile(backend: Backend) -> None:
         "make typecheck",
         "make test",
         "make openapi-check",
+        "make commits-check",
     }
     makefile = (backend.root / "Makefile").read_text()
-    for target in ("setup", "lint", "typecheck", "test", "openapi-check"):
+    for target in ("setup", "lint", "typecheck", "test", "openapi-check", "commits-check"):
         assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), target
     services = ci["jobs"]["test"]["services"]
     assert services["postgres"]["image"].startswith("postgres:16")
