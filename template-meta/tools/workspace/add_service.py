@@ -23,16 +23,11 @@ def new_entry(name: str, kind: str, port: int | None, route: str | None) -> dict
     return entry
 
 
-def add_service(
-    manifest: Manifest, name: str, kind: str, port: int | None = None, route: str | None = None
-) -> list[Outcome]:
-    targets = repos(manifest)
-    ensure_ready(targets)
+def update_meta(manifest: Manifest, answers: dict[str, Any]) -> Outcome:
+    """Re-render the meta-repo with new shared answers at its template version. Copier
+    judges them before writing anything: a rejection raises and leaves every file as it was."""
     with tempfile.TemporaryDirectory() as tmp:
-        data = dump_answers(
-            manifest.with_service(new_entry(name, kind, port, route)), Path(tmp) / "answers.yml"
-        )
-        # The meta-repo first: Copier validates the manifest before writing anything.
+        data = dump_answers(answers, Path(tmp) / "answers.yml")
         result = copier_cli.update(manifest.root, data, KEEP_VERSION)
     if not result.ok:
         if gitrepo.changed_paths(manifest.root):
@@ -40,14 +35,29 @@ def add_service(
         raise WorkspaceError(f"the new service was rejected:\n{result.text()}")
     conflicts = gitrepo.conflicted_files(manifest.root)
     if conflicts:
-        return [Outcome(".", "conflicts", conflicts)]
+        return Outcome(".", "conflicts", conflicts)
+    return Outcome(".", "updated", gitrepo.changed_paths(manifest.root))
+
+
+def update_others(targets: list[tuple[str, Path]], updated: Manifest) -> list[Outcome]:
+    """The service repos that were there before receive the new shared answers."""
+    return [update_repo(name, path, updated.path, KEEP_VERSION) for name, path in targets[1:]]
+
+
+def add_service(
+    manifest: Manifest, name: str, kind: str, port: int | None = None, route: str | None = None
+) -> list[Outcome]:
+    targets = repos(manifest)
+    ensure_ready(targets)
+    # The meta-repo first: Copier validates the manifest before writing anything.
+    meta = update_meta(manifest, manifest.with_service(new_entry(name, kind, port, route)))
+    if meta.failed:
+        return [meta]
     updated = Manifest.load(manifest.root)  # re-rendered: the new entry is resolved
     service = next(s for s in updated.services if s.name == name)
     scaffold.render(updated, service)
-    outcomes = [Outcome(".", "updated", gitrepo.changed_paths(manifest.root))]
+    outcomes = [meta]
     outcomes.append(
         Outcome(name, "rendered", detail=f"{kind} at {service.route}, port {service.port}")
     )
-    for other, path in targets[1:]:
-        outcomes.append(update_repo(other, path, updated.path, KEEP_VERSION))
-    return outcomes
+    return outcomes + update_others(targets, updated)

@@ -59,6 +59,39 @@ def cmd_add_service(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from workspace import import_report, import_spec, importer
+
+    manifest = _root(args)
+    if args.map:
+        specs, problems = import_spec.from_map(Path(args.map))
+        if args.dir or args.name or args.kind:
+            problems.insert(0, "give either MAP or DIR, NAME and KIND, not both")
+    else:
+        specs, problems = import_spec.from_args(
+            args.name, args.kind, args.dir, args.route, args.port
+        )
+    imported, outcomes = importer.import_services(
+        manifest,
+        args.source,
+        specs,
+        args.ref,
+        problems,
+        progress=lambda line: print(line, flush=True),
+    )
+    for item in imported:
+        print()
+        print(
+            import_report.service_report(
+                item.spec.name, item.spec.kind, item.spec.dir, item.commits, item.adoption,
+                item.facts,
+            )
+        )  # fmt: skip
+    print()
+    print(update.report(outcomes))
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
 def cmd_native_config(args: argparse.Namespace) -> int:
     from workspace import native
 
@@ -101,6 +134,19 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--port", type=int)
     add.add_argument("--route")
     add.set_defaults(func=cmd_add_service)
+
+    imp = sub.add_parser(
+        "import", help="import folders of a monorepo as service repos, with their history"
+    )
+    imp.add_argument("source", help="the monorepo: a path or a git URL (it is cloned, not changed)")
+    imp.add_argument("--dir", help="the folder of the monorepo to import ('.' for all of it)")
+    imp.add_argument("--name", help="the new service's name")
+    imp.add_argument("--kind", help="backend or frontend")
+    imp.add_argument("--route")
+    imp.add_argument("--port")
+    imp.add_argument("--ref", help="branch, tag or commit of the monorepo (default: its HEAD)")
+    imp.add_argument("--map", help="a YAML list of {name, kind, dir, route?, port?}")
+    imp.set_defaults(func=cmd_import)
 
     dev = sub.add_parser("dev", help="run the platform natively in the foreground")
     dev.add_argument("--skip-prepare", action="store_true", help="no install or build first")

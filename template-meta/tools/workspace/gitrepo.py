@@ -15,11 +15,16 @@ CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": ""}
 
 
+def environment() -> dict[str, str]:
+    """The environment of every git run: this one's, never prompting."""
+    return {**os.environ, **NO_PROMPT}
+
+
 def git(repo: Path, *args: str, check: bool = True, timeout: float = 300) -> str:
     try:
         proc = subprocess.run(
             ["git", *args], cwd=repo, text=True, capture_output=True, check=False,
-            stdin=subprocess.DEVNULL, timeout=timeout, env={**os.environ, **NO_PROMPT},
+            stdin=subprocess.DEVNULL, timeout=timeout, env=environment(),
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise WorkspaceError(f"git {' '.join(args)} timed out after {timeout:.0f}s") from None
