@@ -628,7 +628,7 @@ def test_smoke_checks_pass_on_the_contract_and_fail_off_it(meta: Meta, broken: b
 
 # ---- docs -----------------------------------------------------------------------------------
 
-DOCS = ("architecture", "contracts", "debugging", "rollback")
+DOCS = ("architecture", "contracts", "debugging", "rollback", "migrating")
 
 
 def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> None:

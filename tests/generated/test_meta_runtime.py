@@ -163,7 +163,7 @@ def test_the_procfile_passes_honcho(renders: Callable[[str], Path], case: str) -
 
 TARGETS = (
     "setup", "bootstrap", "up", "down", "logs", "ps", "dev", "status", "update",
-    "update-check", "add-service", "lint", "fmt", "test", "check",
+    "update-check", "add-service", "import", "lint", "fmt", "test", "check",
 )  # fmt: skip
 
 
@@ -172,8 +172,12 @@ def test_the_makefile_has_every_target(renders: Callable[[str], Path]) -> None:
     listed = [line.split()[0] for line in run(["make", "help"], cwd=meta).stdout.splitlines()]
     assert sorted(listed) == sorted(["help", *TARGETS])
     # A dry run resolves every target and its prerequisites without running anything.
-    dry = run(["make", "-n", *TARGETS, "NAME=extra", "KIND=backend"], cwd=meta).stdout
+    dry = run(
+        ["make", "-n", *TARGETS, "NAME=extra", "KIND=backend", "SOURCE=../mono", "DIR=apps/x"],
+        cwd=meta,
+    ).stdout
     assert 'tools/workspace add-service "extra" --kind "backend"' in dry
+    assert 'tools/workspace import "../mono"  --dir "apps/x"' in dry
     assert "docker compose up --build --detach --wait" in dry
 
 
