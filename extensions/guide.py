@@ -191,6 +191,11 @@ GUIDES: dict[str, Guide] = {
                 "add-service NAME=<name> KIND=backend|frontend [PORT=] [ROUTE=]",
                 "add a service to the manifest, render it and update every repo",
             ),
+            (
+                "import SOURCE=<repo> DIR=<folder> NAME=<name> KIND=backend|frontend [REF=]",
+                "a monorepo's folder as a service repo with its history (`MAP=<file.yml>` for "
+                "many); see docs/migrating.md",
+            ),
             ("lint / fmt", "lint / format the workspace tool"),
             ("test", "the workspace tool's tests"),
             ("check", "lint, tests and `uv lock --check`, as CI runs them"),
