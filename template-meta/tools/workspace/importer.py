@@ -94,7 +94,7 @@ def check(
     resolved, rejected = suite_rules.judge(
         model, manifest.shared_answers(), [spec.entry() for spec in fresh]
     )
-    problems += [f"{name}: {message}" for name, message in rejected.items()]
+    problems += [f"{name}: {line}" for name, lines in rejected.items() for line in lines]
     return resolved, problems
 
 

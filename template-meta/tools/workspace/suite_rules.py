@@ -35,16 +35,17 @@ def load_model(template: Path) -> ModuleType:
 
 def judge(
     model: ModuleType, answers: dict[str, Any], entries: list[dict[str, Any]]
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Add the entries one by one; returns the resolved answers of the accepted ones and
-    the rules' message for each rejected one, by name."""
+    the rules' problems with each rejected one, by name."""
     accepted = list(answers.get("services", []))
-    rejected: dict[str, str] = {}
+    rejected: dict[str, list[str]] = {}
     for entry in entries:
         try:
             model.build_suite(**{**answers, "services": [*accepted, entry]})
-        except ValueError as error:  # the model's ManifestError
-            rejected[str(entry.get("name"))] = str(error)
+        except ValueError as error:  # the model's ManifestError, one line per problem
+            problems = getattr(error, "problems", None) or (str(error),)
+            rejected[str(entry.get("name"))] = [str(problem) for problem in problems]
         else:
             accepted.append(entry)
     suite = model.build_suite(**{**answers, "services": accepted})
