@@ -173,7 +173,7 @@ GUIDES: dict[str, Guide] = {
     "meta": Guide(
         check="make check",
         commands=_commands(
-            ("setup", "install this repo's tooling (`uv.lock`)"),
+            ("setup", "install this repo's tooling (`uv.lock`) and the commit-msg hook"),
             (
                 "bootstrap",
                 "clone each missing service at its pinned ref; render it when it has no repo yet",
@@ -199,6 +199,10 @@ GUIDES: dict[str, Guide] = {
             ("lint / fmt", "lint / format the workspace tool"),
             ("test", "the workspace tool's tests"),
             ("check", "lint, tests and `uv lock --check`, as CI runs them"),
+            (
+                "commits-check FROM=origin/dev",
+                "check that every commit since FROM is a Conventional Commit, as CI does",
+            ),
         ),
         layout=(
             ("polystack.yml", "the manifest: every service, its port, route, repo, ref, owners"),
