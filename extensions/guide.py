@@ -196,6 +196,10 @@ GUIDES: dict[str, Guide] = {
                 "a monorepo's folder as a service repo with its history (`MAP=<file.yml>` for "
                 "many); see docs/migrating.md",
             ),
+            (
+                "import SOURCE=<repo> DIR=<folder> NAME=<name> KIND=backend|frontend",
+                "a monorepo's folder as a service repo with its history (or MAP=<file>)",
+            ),
             ("lint / fmt", "lint / format the workspace tool"),
             ("test", "the workspace tool's tests"),
             ("check", "lint, tests and `uv lock --check`, as CI runs them"),
