@@ -1,5 +1,11 @@
-"""Add a service: Copier judges the new manifest, then the service is rendered and the new
-shared answers reach every repo. A rejected entry leaves every file as it was."""
+"""Add services to the manifest.
+
+`add_service` (`make add-service`): the meta-repo's update, with the new entry in the
+manifest, is judged by Copier and lands on the meta-repo's update branch; then the service is
+rendered and the new shared answers reach every repo. A rejected entry leaves every repo as
+it was. `update_meta` and `update_others` re-render in place at the current template
+version, for `make import`, whose new repos arrive in the same step.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from workspace import copier_cli, gitrepo, scaffold
+from workspace import copier_cli, gitrepo, update
 from workspace.manifest import Manifest, WorkspaceError, dump_answers
-from workspace.update import Outcome, ensure_ready, repos, update_repo
+from workspace.update import Outcome, update_repo
 
 KEEP_VERSION = ":current:"  # answers change, the template version does not
 
@@ -45,19 +51,7 @@ def update_others(targets: list[tuple[str, Path]], updated: Manifest) -> list[Ou
 
 
 def add_service(
-    manifest: Manifest, name: str, kind: str, port: int | None = None, route: str | None = None
+    root: Path, name: str, kind: str, port: int | None = None, route: str | None = None
 ) -> list[Outcome]:
-    targets = repos(manifest)
-    ensure_ready(targets)
-    # The meta-repo first: Copier validates the manifest before writing anything.
-    meta = update_meta(manifest, manifest.with_service(new_entry(name, kind, port, route)))
-    if meta.failed:
-        return [meta]
-    updated = Manifest.load(manifest.root)  # re-rendered: the new entry is resolved
-    service = next(s for s in updated.services if s.name == name)
-    scaffold.render(updated, service)
-    outcomes = [meta]
-    outcomes.append(
-        Outcome(name, "rendered", detail=f"{kind} at {service.route}, port {service.port}")
-    )
-    return outcomes + update_others(targets, updated)
+    answers = Manifest.load(root).with_service(new_entry(name, kind, port, route))
+    return update.update_all(root, answers=answers)

@@ -41,22 +41,27 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    outcomes = update.update_all(_root(args), check=args.check)
+    root = Path(args.root).resolve()
+    outcomes = update.update_all(root, check=args.check, dry_run=args.dry_run)
     print(update.report(outcomes))
     if args.check:
         return 1 if any(o.state != update.CURRENT for o in outcomes) else 0
-    if not any(o.failed for o in outcomes):
-        print("\nReview the changes in each repo, then commit them.")
+    for text in (update.release_notes(outcomes), update.next_steps(outcomes, root)):
+        if text:
+            print(f"\n{text}")
+    if args.dry_run:
+        print("\nPreview only: no repo was changed. Run `make update` to apply.")
     return 1 if any(o.failed for o in outcomes) else 0
 
 
 def cmd_add_service(args: argparse.Namespace) -> int:
-    outcomes = add_service.add_service(_root(args), args.name, args.kind, args.port, args.route)
+    root = Path(args.root).resolve()
+    outcomes = add_service.add_service(root, args.name, args.kind, args.port, args.route)
     print(update.report(outcomes))
-    if any(o.failed for o in outcomes):
-        return 1
-    print("\nReview the changes, then commit them in the meta-repo and in each service repo.")
-    return 0
+    steps = update.next_steps(outcomes, root)
+    if steps:
+        print(f"\n{steps}")
+    return 1 if any(o.failed for o in outcomes) else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -126,6 +131,9 @@ def parser() -> argparse.ArgumentParser:
 
     upd = sub.add_parser("update", help="copier update every repo with the manifest's answers")
     upd.add_argument("--check", action="store_true", help="only report which repos are behind")
+    upd.add_argument(
+        "--dry-run", action="store_true", help="say what would change and conflict; touch nothing"
+    )
     upd.set_defaults(func=cmd_update)
 
     add = sub.add_parser("add-service", help="add a service to the manifest and render it")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -53,31 +54,50 @@ class Result:
         return "\n".join(self.text().splitlines()[-lines:])
 
 
-def copier(*args: str, cwd: Path | None = None) -> Result:
+def copier(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Copier with extra environment: where git finds the template, where temp files go."""
     proc = subprocess.run(
         [sys.executable, "-m", "copier", *args], cwd=cwd, text=True, check=False,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     return Result(proc.returncode, proc.stdout)
 
 
 def copy_service(
-    source: TemplateSource, dest: Path, data_file: Path, kind: str, name: str
+    source: TemplateSource,
+    dest: Path,
+    data_file: Path,
+    kind: str,
+    name: str,
+    env: dict[str, str] | None = None,
 ) -> Result:
     """Render one service repo from the template the meta-repo came from, at its version."""
     return copier(
         "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", source.ref,
         "--data-file", str(data_file), "--data", f"template_kind={kind}",
-        "--data", f"service_name={name}", source.url, str(dest),
+        "--data", f"service_name={name}", source.url, str(dest), env=env,
     )  # fmt: skip
 
 
-def update(repo: Path, data_file: Path, vcs_ref: str | None = None) -> Result:
+def update(
+    repo: Path, data_file: Path, vcs_ref: str | None = None, env: dict[str, str] | None = None
+) -> Result:
     """`copier update` with the shared answers; `vcs_ref=":current:"` keeps the version."""
     pinned = ["--vcs-ref", vcs_ref] if vcs_ref else []
     return copier(
         "update", "--trust", "--defaults", "--quiet", "--conflict", "inline",
-        "--data-file", str(data_file), *pinned, str(repo),
+        "--data-file", str(data_file), *pinned, str(repo), env=env,
+    )  # fmt: skip
+
+
+def render_release(
+    source: str, ref: str, data_file: Path, dest: Path, env: dict[str, str] | None = None
+) -> Result:
+    """One release rendered with a repo's recorded answers, as Copier's update starts from."""
+    return copier(
+        "copy", "--trust", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref,
+        "--data-file", str(data_file), source, str(dest), env=env,
     )  # fmt: skip
 
 

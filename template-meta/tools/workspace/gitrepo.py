@@ -11,8 +11,12 @@ from workspace.manifest import WorkspaceError
 
 FALLBACK_IDENTITY = ("Polystack", "polystack@localhost")
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
-# Never wait for credentials: nothing here may prompt (CI has no terminal).
-NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": ""}
+# Never wait for credentials: nothing here may prompt (CI has no terminal). Queries such as
+# `git status` do not refresh the index either: a preview leaves the repo byte for byte as is.
+NO_PROMPT = {
+    "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "",
+    "GIT_OPTIONAL_LOCKS": "0",
+}  # fmt: skip
 
 
 def environment() -> dict[str, str]:
@@ -20,11 +24,20 @@ def environment() -> dict[str, str]:
     return {**os.environ, **NO_PROMPT}
 
 
-def git(repo: Path, *args: str, check: bool = True, timeout: float = 300) -> str:
+def git(
+    repo: Path,
+    *args: str,
+    check: bool = True,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+) -> str:
+    """Run git in `repo`. It runs in a session of its own: an interrupt (Ctrl-C reaches the
+    whole foreground process group) is the tool's to handle, never cuts a git command short."""
     try:
         proc = subprocess.run(
             ["git", *args], cwd=repo, text=True, capture_output=True, check=False,
-            stdin=subprocess.DEVNULL, timeout=timeout, env=environment(),
+            stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True,
+            env={**environment(), **(env or {})},
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise WorkspaceError(f"git {' '.join(args)} timed out after {timeout:.0f}s") from None

@@ -1,34 +1,76 @@
-"""`copier update` across the meta-repo and every service repo, telling the truth about it.
+"""`make update`: the meta-repo and every service repo brought to the newest release.
 
-Copier exits 0 even when it leaves conflicts, so each repo is inspected afterwards.
-Nothing is committed: the user reviews the changes and commits them.
+Each repo is updated in a throwaway clone of itself, never in place: Copier runs there, the
+result is checked for what Copier settles silently (`audit`), and only then does it reach
+the repo, as a branch `polystack/update-<version>` made from the current branch and
+committed there. The user's branch and work tree stay as they were, so an interrupted run
+leaves every repo untouched or holding its finished branch. A repo with conflicts is
+switched to its branch, with the update's changes uncommitted for the user to resolve. A
+preview (`dry_run`) stops before anything reaches a repo.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from workspace import copier_cli, gitrepo
-from workspace.manifest import Manifest, WorkspaceError, dump_answers
+from workspace import audit, copier_cli, gitrepo, releases
+from workspace.manifest import (
+    ANSWERS_FILE,
+    MANIFEST_FILE,
+    SHARED_KEYS,
+    Manifest,
+    ServiceEntry,
+    WorkspaceError,
+    dump_answers,
+    recorded_answers,
+    template_source,
+)
 
 UPDATED, CURRENT, CONFLICTS, FAILED, BEHIND = (
     "updated", "already current", "conflicts", "failed", "behind",
 )  # fmt: skip
+WOULD_UPDATE, WOULD_CONFLICT, SCAFFOLDED, WOULD_SCAFFOLD, STRAY = (
+    "would update", "would conflict", "scaffolded", "would scaffold", "not in the manifest",
+)  # fmt: skip
+BRANCH_PREFIX = "polystack/update-"
+# Updates wait on Copier's renders, a process each: a few at once on a small machine.
+PARALLEL = min(3, (os.cpu_count() or 1) + 1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Outcome:
     repo: str
     state: str
     files: list[str] = field(default_factory=list)
     detail: str = ""
+    versions: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    conflicts: list[audit.Conflict] = field(default_factory=list)
+    branch: str = ""
 
     @property
     def failed(self) -> bool:
-        return self.state in (CONFLICTS, FAILED)
+        return self.state in (CONFLICTS, FAILED, WOULD_CONFLICT)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One repo to update: where it is, the answers it gets, the version it goes to."""
+
+    name: str
+    path: Path
+    data: dict[str, Any]
+    current: str
+    target: str
 
 
 def repos(manifest: Manifest) -> list[tuple[str, Path]]:
@@ -37,7 +79,7 @@ def repos(manifest: Manifest) -> list[tuple[str, Path]]:
     return [(".", manifest.root), *services]
 
 
-def ensure_ready(targets: Iterable[tuple[str, Path]]) -> None:
+def ensure_ready(targets: list[tuple[str, Path]]) -> None:
     """Refuse to start unless every repo exists and has no uncommitted change."""
     missing, dirty = [], []
     for name, path in targets:
@@ -56,7 +98,36 @@ def ensure_ready(targets: Iterable[tuple[str, Path]]) -> None:
         )
 
 
+def shared(answers: dict[str, Any]) -> dict[str, Any]:
+    return {key: answers[key] for key in SHARED_KEYS if key in answers}
+
+
+def manifest_changed(root: Path) -> bool:
+    """Whether polystack.yml was committed since Copier last rendered the meta-repo (the
+    last commit touching the answers file): the meta-repo's answers then need replaying."""
+    last = gitrepo.git(root, "log", "-1", "--format=%H", "--", ANSWERS_FILE, check=False).strip()
+    if not last:
+        return True
+    return bool(gitrepo.git(root, "rev-list", f"{last}..HEAD", "--", MANIFEST_FILE).strip())
+
+
+def is_current(job: Job) -> bool:
+    """Skipped without running Copier: at the newest release, with the manifest's answers."""
+    if job.current != job.target:
+        return False
+    if job.name == ".":
+        return not manifest_changed(job.path)
+    return shared(recorded_answers(job.path)) == shared(job.data)
+
+
+def service_names(manifest: Manifest) -> list[str]:
+    raw = manifest.answers.get("services")
+    return [str(s["name"]) for s in raw if isinstance(s, dict) and "name" in s] if raw else []
+
+
 def update_repo(name: str, path: Path, data_file: Path, vcs_ref: str | None = None) -> Outcome:
+    """`copier update` in place, the changes left uncommitted (`make import` re-renders the
+    existing repos this way at their version, in the same step as the new repos arrive)."""
     result = copier_cli.update(path, data_file, vcs_ref)
     conflicts = gitrepo.conflicted_files(path)
     if conflicts:
@@ -67,34 +138,331 @@ def update_repo(name: str, path: Path, data_file: Path, vcs_ref: str | None = No
     return Outcome(name, UPDATED, changed) if changed else Outcome(name, CURRENT)
 
 
-def check_repo(name: str, path: Path) -> Outcome:
-    versions = copier_cli.check_update(path)
-    if isinstance(versions, copier_cli.Result):
-        return Outcome(name, FAILED, detail=versions.tail())
-    if versions.update_available:
-        return Outcome(name, BEHIND, detail=f"{versions.current} -> {versions.latest}")
-    return Outcome(name, CURRENT, detail=versions.current)
+# --- one repo, in a throwaway clone --------------------------------------------------------
 
 
-def update_all(manifest: Manifest, *, check: bool = False) -> list[Outcome]:
-    targets = repos(manifest)
-    if check:
-        return [check_repo(name, path) for name, path in targets]
-    ensure_ready(targets)
-    # The committed manifest, read once: the meta-repo's update re-renders the file itself.
-    with tempfile.TemporaryDirectory() as tmp:
-        data = dump_answers(manifest.shared_answers(), Path(tmp) / "answers.yml")
-        return [update_repo(name, path, data) for name, path in targets]
+@dataclass
+class Prepared:
+    """A repo's update, done in its clone, waiting to reach the repo."""
+
+    job: Job
+    outcome: Outcome
+    clone: Path | None = None
+    base: str = ""
+
+
+def prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+    """Update a clone of the repo; never raises for a problem of this repo alone."""
+    try:
+        return _prepare(job, template, work)
+    except WorkspaceError as error:
+        return Prepared(job, Outcome(job.name, FAILED, detail=str(error)))
+
+
+def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+    slot = work / (job.name.replace("/", "_") if job.name != "." else "meta")
+    slot.mkdir()
+    env = {**template.git_env(), "TMPDIR": str(slot)}  # Copier's temp files die with ours
+    clone = slot / "repo"
+    gitrepo.git(slot, "clone", "--quiet", "--shared", str(job.path), str(clone))
+    base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
+    versions = releases.crossed(template.versions, job.current, job.target)
+    outcome = Outcome(job.name, UPDATED, versions=versions,
+                      notes=template.release_notes(job.current, job.target))  # fmt: skip
+
+    # What the user started from: the recorded release, rendered with the recorded answers.
+    old_dir = slot / "old"
+    recorded = {k: v for k, v in recorded_answers(job.path).items() if not k.startswith("_")}
+    rendered = copier_cli.render_release(
+        template.source, job.current, dump_answers(recorded, slot / "recorded.yml"),
+        old_dir, env,
+    )  # fmt: skip
+    if not rendered.ok:
+        outcome.state, outcome.detail = FAILED, rendered.tail()
+        return Prepared(job, outcome)
+    old_tree = audit.tree_of(clone, old_dir)
+    old, before = audit.entries(clone, old_tree), audit.entries(clone, base)
+    put_back = audit.to_put_back(clone, old, before)
+    for path, entry in put_back.items():
+        audit.restore(clone, path, entry)
+    if put_back:  # Copier updates a clean tree only: a scratch commit, undone below
+        gitrepo.commit_all(clone, "the old release's version of files to check")
+
+    result = copier_cli.update(clone, dump_answers(job.data, slot / "answers.yml"),
+                               job.target, env)  # fmt: skip
+    if not result.ok and not gitrepo.conflicted_files(clone):
+        outcome.state, outcome.detail = FAILED, result.tail()
+        return Prepared(job, outcome)
+    outcome.conflicts = audit.check(clone, old, before, old_tree, base, set(put_back))
+    gitrepo.git(clone, "reset", "--quiet", "--mixed", base)  # the work tree holds the update
+    marked = gitrepo.conflicted_files(clone)
+    outcome.conflicts += [audit.Conflict(p, "both changed it: resolve the marked lines")
+                          for p in marked]  # fmt: skip
+    outcome.files = gitrepo.changed_paths(clone)
+    if outcome.conflicts:
+        outcome.state = CONFLICTS
+    elif not outcome.files:
+        outcome.state = CURRENT
+    return Prepared(job, outcome, clone, base)
+
+
+# --- reaching the repo ---------------------------------------------------------------------
+
+
+@contextmanager
+def interrupt_deferred() -> Iterator[None]:
+    """Ctrl-C waits until the repo at hand is fully updated, then stops the run."""
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
+
+
+def free_branch(repo: Path, version: str) -> str:
+    branch = f"{BRANCH_PREFIX}{version}"
+    taken = set(gitrepo.git(repo, "branch", "--list", "--format=%(refname:short)",
+                            f"{branch}*").split())  # fmt: skip
+    suffix = 2
+    name = branch
+    while name in taken:
+        name, suffix = f"{branch}-{suffix}", suffix + 1
+    return name
+
+
+def commit_message(outcome: Outcome, target: str) -> str:
+    crossed = ", ".join(outcome.versions) or f"none (the manifest's answers at {target})"
+    lines = [f"Update to Polystack {target}", "", f"Versions crossed: {crossed}"]
+    for version, notes in outcome.notes.items():
+        lines += ["", f"## {version}", "", notes or "(no release notes)"]
+    return "\n".join(lines)
+
+
+def land(prepared: Prepared) -> Outcome:
+    """Bring a prepared update to its repo, on a branch of its own."""
+    outcome, job, clone = prepared.outcome, prepared.job, prepared.clone
+    if clone is None or outcome.state in (CURRENT, FAILED):
+        return outcome
+    outcome.branch = free_branch(job.path, job.target)
+    if outcome.state == UPDATED:
+        gitrepo.git(clone, "add", "--all")
+        gitrepo.git(clone, *gitrepo.identity_args(clone), "commit", "--quiet", "--no-verify",
+                    "-m", commit_message(outcome, job.target))  # fmt: skip
+        gitrepo.git(job.path, "fetch", "--quiet", "--no-tags", str(clone),
+                    f"HEAD:refs/heads/{outcome.branch}")  # fmt: skip
+        return outcome
+    # Conflicts: the repo moves to the branch, the update's changes uncommitted in it.
+    gitrepo.git(job.path, "switch", "--quiet", "--create", outcome.branch, prepared.base)
+    for path in outcome.files:
+        source, target = clone / path, job.path / path
+        if source.is_file() or source.is_symlink():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target, follow_symlinks=False)
+        elif target.is_file() or target.is_symlink():
+            target.unlink()
+    return outcome
+
+
+# --- the whole workspace -------------------------------------------------------------------
+
+
+def update_all(
+    root: Path, *, check: bool = False, dry_run: bool = False, answers: dict[str, Any] | None = None
+) -> list[Outcome]:
+    """Update every repo; `answers` stands for the manifest's (a service being added)."""
+    manifest = Manifest.load(root)
+    if answers is not None:
+        manifest = Manifest(root, answers)
+    names = service_names(manifest)
+    present = [(n, manifest.service_dir(n)) for n in names if manifest.service_dir(n).exists()]
+    if not check:
+        ensure_ready([(".", root), *present])
+    with tempfile.TemporaryDirectory(prefix="polystack-update.") as tmp:
+        work = Path(tmp)
+        with releases.open_template(template_source(root).url, work) as template:
+            if template.latest is None:
+                raise WorkspaceError(
+                    f"the template source {template.source} has no release: no PEP 440 tag, "
+                    f"and no {releases.RELEASES_FILE} naming a commit it holds"
+                )
+            if check:
+                return check_all(manifest, present, template.latest, template)
+            return _update_all(manifest, present, template, work, dry_run, answers is not None)
+
+
+def job_for(name: str, path: Path, data: dict[str, Any], target: str) -> Job:
+    current = str(recorded_answers(path).get("_commit", "?"))
+    return Job(name, path, data, current, target)
+
+
+def check_all(
+    manifest: Manifest, present: list[tuple[str, Path]], latest: str, template: releases.Template
+) -> list[Outcome]:
+    """Which repos an update would touch, from the recorded answers alone: nothing renders."""
+    data = manifest.shared_answers()
+    outcomes = []
+    for name, path in [(".", manifest.root), *present]:
+        if not gitrepo.is_repo(path):
+            outcomes.append(Outcome(name, FAILED, detail="not a git repo: run `make bootstrap`"))
+            continue
+        job = job_for(name, path, data, latest)
+        versions = releases.crossed(template.versions, job.current, latest)
+        if job.current != latest:
+            outcomes.append(Outcome(name, BEHIND, detail=f"{job.current} -> {latest}",
+                                    versions=versions))  # fmt: skip
+        elif not is_current(job):
+            outcomes.append(Outcome(name, BEHIND, detail="the manifest's answers changed"))
+        else:
+            outcomes.append(Outcome(name, CURRENT, detail=latest))
+    missing = [n for n in service_names(manifest) if n not in dict(present)]
+    outcomes += [Outcome(n, BEHIND, detail="not scaffolded yet") for n in missing]
+    return outcomes
+
+
+def _update_all(
+    manifest: Manifest,
+    present: list[tuple[str, Path]],
+    template: releases.Template,
+    work: Path,
+    dry_run: bool,
+    new_answers: bool = False,
+) -> list[Outcome]:
+    assert template.latest is not None
+    latest = template.latest
+    meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
+    # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
+    first = prepare(meta, template, work) if new_answers or not is_current(meta) else None
+    landed = [first] if first else []
+    resolved = manifest
+    if first and first.clone and first.outcome.state != FAILED:
+        resolved = Manifest.load(first.clone)
+    elif first:
+        return finish([first], dry_run) + [
+            Outcome(n, FAILED, detail="not updated: the meta-repo's update failed")
+            for n, _ in present
+        ]
+    data = resolved.shared_answers()
+    entries = {s.name: s for s in resolved.services}
+    jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
+    todo = [job for job in jobs if not is_current(job)]
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = [pool.submit(prepare, job, template, work) for job in todo]
+        try:
+            landed += [future.result() for future in futures]
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    outcomes = finish(landed, dry_run)
+    done = {o.repo for o in outcomes}
+    outcomes += [Outcome(j.name, CURRENT, detail=latest) for j in jobs if j.name not in done]
+    present_names = dict(present)
+    for name, service in entries.items():
+        if name not in present_names:
+            outcomes.append(scaffold_new(resolved, service, template, work, dry_run))
+    outcomes += [
+        Outcome(n, STRAY, detail=f"remove services/{n} once its work is moved: rm -rf services/{n}")
+        for n in present_names
+        if n not in entries
+    ]
+    return outcomes
+
+
+def finish(prepared: list[Prepared], dry_run: bool) -> list[Outcome]:
+    if dry_run:
+        for item in prepared:
+            item.outcome.state = {UPDATED: WOULD_UPDATE, CONFLICTS: WOULD_CONFLICT}.get(
+                item.outcome.state, item.outcome.state
+            )
+        return [item.outcome for item in prepared]
+    outcomes = []
+    for item in prepared:
+        with interrupt_deferred():
+            try:
+                outcomes.append(land(item))
+            except WorkspaceError as error:
+                outcomes.append(Outcome(item.job.name, FAILED, detail=str(error)))
+    return outcomes
+
+
+def scaffold_new(
+    manifest: Manifest, service: ServiceEntry, template: releases.Template, work: Path, dry: bool
+) -> Outcome:
+    """A service new in the manifest: rendered at the newest release, with its first commit."""
+    where = f"{service.kind} at {service.route}, port {service.port}"
+    if dry:
+        return Outcome(service.name, WOULD_SCAFFOLD, detail=where)
+    assert template.latest is not None
+    data = dump_answers(manifest.shared_answers(), work / f"new-{service.name}.yml")
+    dest = manifest.service_dir(service.name)
+    source = template_source(manifest.root)
+    with interrupt_deferred():
+        result = copier_cli.copy_service(
+            type(source)(source.url, template.latest), dest, data, service.kind, service.name,
+            env={**template.git_env(), "TMPDIR": str(work)},
+        )  # fmt: skip
+        if not result.ok:
+            shutil.rmtree(dest, ignore_errors=True)
+            return Outcome(service.name, FAILED, detail=result.tail())
+        if not gitrepo.is_repo(dest) or not gitrepo.has_commits(dest):
+            gitrepo.commit_all(dest, "Initial commit from Polystack")
+    return Outcome(service.name, SCAFFOLDED, detail=where)
+
+
+# --- the summary ---------------------------------------------------------------------------
 
 
 def report(outcomes: list[Outcome]) -> str:
     lines = []
     for outcome in outcomes:
         line = f"{outcome.repo:<24} {outcome.state}"
-        if outcome.detail and not outcome.failed:
+        if outcome.versions:
+            line += f" (crosses {', '.join(outcome.versions)})"
+        elif outcome.detail and outcome.state != FAILED:
             line += f" ({outcome.detail})"
+        if outcome.branch:
+            line += f" on {outcome.branch}"
         lines.append(line)
-        lines.extend(f"    {path}" for path in outcome.files)
-        if outcome.failed and outcome.detail:
+        conflicted = {c.path for c in outcome.conflicts}
+        for conflict in outcome.conflicts:
+            lines.append(f"    {conflict.path}: {conflict.reason}")
+            lines.extend(f"      {text}" for text in conflict.diff.splitlines())
+        lines.extend(f"    {path}" for path in outcome.files if path not in conflicted)
+        if outcome.state == FAILED and outcome.detail:
             lines.extend(f"    | {text}" for text in outcome.detail.splitlines())
     return "\n".join(lines)
+
+
+def release_notes(outcomes: list[Outcome]) -> str:
+    blocks = []
+    for outcome in outcomes:
+        for version, notes in outcome.notes.items():
+            body = "\n".join(f"    {line}" for line in (notes or "(no release notes)").splitlines())
+            blocks.append(f"{outcome.repo}: release notes of {version}\n{body}")
+    return "\n\n".join(blocks)
+
+
+def next_steps(outcomes: list[Outcome], root: Path) -> str:
+    """How to review, merge or drop each repo's update branch."""
+    lines = []
+    for outcome in outcomes:
+        if not outcome.branch:
+            continue
+        where = "." if outcome.repo == "." else f"services/{outcome.repo}"
+        where = os.path.relpath(root / where) if outcome.repo != "." else str(root)
+        if outcome.state == CONFLICTS:
+            lines.append(
+                f"{outcome.repo}: on {outcome.branch} in {where}, resolve the files above, "
+                "`git add` and `git commit`, then merge it into your branch "
+                f"(drop it: `git switch -f -` and `git branch -D {outcome.branch}`)"
+            )
+        else:
+            lines.append(
+                f"{outcome.repo}: review `git -C {where} log -p ..{outcome.branch}`, "
+                f"merge `git -C {where} merge {outcome.branch}`, "
+                f"or drop `git -C {where} branch -D {outcome.branch}`"
+            )
+    return "\n".join(lines)
+
