@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from workspace import cli, copier_cli
+from conftest import sh
+from workspace import cli
 
 MANIFEST = """\
 services:
@@ -24,7 +25,7 @@ def meta(make_repo: Callable[..., Path]) -> Path:
         {
             "polystack.yml": MANIFEST,
             ".gitignore": "/services/\n",
-            ".copier-answers.yml": "_commit: 1.2.0\n",
+            ".copier-answers.yml": f"_commit: 1.2.0\n{MANIFEST}",
         },
     )
     make_repo("meta/services/api", {".copier-answers.yml": "_commit: 1.1.0\n"})
@@ -46,16 +47,22 @@ def test_errors_exit_1_with_a_message(meta: Path, capsys: pytest.CaptureFixture[
 
 
 def test_update_check_exits_1_when_a_repo_is_behind(
-    meta: Path, make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    meta: Path, make_repo: Callable[..., Path]
 ) -> None:
-    make_repo("meta/services/web")
-    monkeypatch.setattr(
-        copier_cli, "check_update", lambda repo: copier_cli.Versions(repo.name == "web", "1", "2")
-    )
+    template = make_repo("template")
+    sh(template, "git", "tag", "1.2.0")
+    source = f"_src_path: {template}\n"
+    for repo, version in ((meta, "1.2.0"), (meta / "services" / "api", "1.1.0")):
+        (repo / ".copier-answers.yml").write_text(f"_commit: {version}\n{source}{MANIFEST}")
+        sh(repo, "git", "commit", "-qam", "answers")
+    web = make_repo("meta/services/web", {".copier-answers.yml": f"_commit: 1.2.0\n{source}"})
     assert cli.main(["--root", str(meta), "update", "--check"]) == 1
-    monkeypatch.setattr(
-        copier_cli, "check_update", lambda repo: copier_cli.Versions(False, "2", "2")
-    )
+    assert web.is_dir()
+    api = meta / "services" / "api"
+    (api / ".copier-answers.yml").write_text(f"_commit: 1.2.0\n{source}{MANIFEST}")
+    sh(api, "git", "commit", "-qam", "updated")
+    (web / ".copier-answers.yml").write_text(f"_commit: 1.2.0\n{source}{MANIFEST}")
+    sh(web, "git", "commit", "-qam", "updated")
     assert cli.main(["--root", str(meta), "update", "--check"]) == 0
 
 

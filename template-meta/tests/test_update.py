@@ -1,129 +1,108 @@
-"""`update`: refuses dirty or missing repos, classifies each outcome, commits nothing."""
+"""`update`: readiness, what is skipped, branches, messages and the summary (no Copier here;
+tier 5 of the suite runs the real thing)."""
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, sh
-from workspace import copier_cli, update
+from workspace import audit, update
 from workspace.manifest import Manifest, WorkspaceError
 
 MANIFEST = """\
 project_slug: demo
 services:
   - {name: api, kind: backend, port: 8000, route: /api, repo: x, ref: main}
-  - {name: web, kind: frontend, port: 3100, route: /, repo: y, ref: main}
 """
-Workspace = tuple[Manifest, dict[str, Path]]
+ANSWERS = "_commit: 1.0.0\n_src_path: /nowhere\nproject_slug: demo\n"
 
 
 @pytest.fixture
-def workspace(make_repo: Callable[..., Path]) -> Workspace:
-    meta = make_repo("meta", {"polystack.yml": MANIFEST, ".gitignore": "/services/\n"})
-    repos = {".": meta}
-    for name in ("api", "web"):
-        repos[name] = make_repo(f"meta/services/{name}", {"app.txt": f"{name}\n"})
-    return Manifest.load(meta), repos
+def meta(make_repo: Callable[..., Path]) -> Path:
+    return make_repo("meta", {"polystack.yml": MANIFEST, ".copier-answers.yml": ANSWERS,
+                              ".gitignore": "/services/\n"})  # fmt: skip
 
 
-def fake_copier(
-    edits: dict[str, Callable[[Path], None]], calls: list[Path]
-) -> Callable[..., object]:
-    def run(repo: Path, data_file: Path, vcs_ref: str | None = None) -> copier_cli.Result:
-        calls.append(repo)
-        assert "services" in data_file.read_text()
-        edit = edits.get(repo.name)
-        if edit:
-            edit(repo)
-        return copier_cli.Result(0, "")
-
-    return run
+def job(path: Path, name: str = ".", target: str = "1.0.0") -> update.Job:
+    return update.job_for(name, path, {"project_slug": "demo"}, target)
 
 
-def test_each_repo_is_reported_and_nothing_is_committed(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    manifest, repos = workspace
-    calls: list[Path] = []
-
-    def template_change(repo: Path) -> None:
-        (repo / "app.txt").write_text("api v2\n")
-
-    def conflict(repo: Path) -> None:
-        (repo / "app.txt").write_text(
-            "<<<<<<< before updating\nweb\n=======\nv2\n>>>>>>> after updating\n"
-        )
-
-    monkeypatch.setattr(
-        copier_cli, "update", fake_copier({"api": template_change, "web": conflict}, calls)
-    )
-    outcomes = update.update_all(manifest)
-    assert calls == [repos["."], repos["api"], repos["web"]]
-    assert [(o.repo, o.state, o.files) for o in outcomes] == [
-        (".", update.CURRENT, []),
-        ("api", update.UPDATED, ["app.txt"]),
-        ("web", update.CONFLICTS, ["app.txt"]),
-    ]
-    assert all(
-        sh(path, "git", "rev-list", "--count", "HEAD").strip() == "1" for path in repos.values()
-    )
-    text = update.report(outcomes)
-    assert "web" in text
-    assert "conflicts" in text
-    assert "app.txt" in text
-
-
-def test_a_failed_copier_run_is_reported(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    manifest, _ = workspace
-    monkeypatch.setattr(
-        copier_cli, "update", lambda *a, **k: copier_cli.Result(1, "boom\nValueError")
-    )
-    outcomes = update.update_all(manifest)
-    assert {o.state for o in outcomes} == {update.FAILED}
-    assert "ValueError" in update.report(outcomes)
-
-
-def test_a_dirty_repo_stops_everything_before_it_starts(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    manifest, repos = workspace
-    (repos["web"] / "app.txt").write_text("edited\n")
-    calls: list[Path] = []
-    monkeypatch.setattr(copier_cli, "update", fake_copier({}, calls))
-    with pytest.raises(WorkspaceError, match="uncommitted changes in web"):
-        update.update_all(manifest)
-    assert calls == []
-
-
-def test_a_missing_service_stops_everything(workspace: Workspace) -> None:
-    manifest, repos = workspace
-    sh(repos["api"].parent, "rm", "-rf", "api")
+def test_a_dirty_or_missing_repo_stops_everything(meta: Path) -> None:
+    (meta / "polystack.yml").write_text(MANIFEST + "# wip\n")
+    with pytest.raises(WorkspaceError, match=r"uncommitted changes in \."):
+        update.ensure_ready([(".", meta)])
     with pytest.raises(WorkspaceError, match="make bootstrap"):
-        update.update_all(manifest)
+        update.ensure_ready([("api", meta / "services" / "api")])
 
 
-def test_check_reports_the_repos_behind(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+def test_the_meta_repo_is_current_until_the_manifest_is_committed_again(meta: Path) -> None:
+    assert update.is_current(job(meta))
+    assert not update.is_current(job(meta, target="1.1.0"))
+    (meta / "polystack.yml").write_text(MANIFEST.replace("8000", "8010"))
+    sh(meta, "git", "commit", "-qam", "api on 8010")
+    assert not update.is_current(job(meta))
+
+
+def test_a_service_is_current_when_its_answers_match(
+    make_repo: Callable[..., Path],
 ) -> None:
-    manifest, _ = workspace
-
-    def check(repo: Path) -> copier_cli.Versions:
-        behind = repo.name == "api"
-        return copier_cli.Versions(behind, "1.0.0", "1.1.0" if behind else "1.0.0")
-
-    monkeypatch.setattr(copier_cli, "check_update", check)
-    states = {o.repo: o.state for o in update.update_all(manifest, check=True)}
-    assert states == {".": update.CURRENT, "api": update.BEHIND, "web": update.CURRENT}
+    repo = make_repo("api", {".copier-answers.yml": ANSWERS + "service_name: api\n"})
+    assert update.is_current(job(repo, "api"))
+    changed = update.Job("api", repo, {"project_slug": "other"}, "1.0.0", "1.0.0")
+    assert not update.is_current(changed)
 
 
-def test_check_update_reads_copier_s_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    printed = '{"update_available": true, "current_version": "1.0.0", "latest_version": "1.2.0"}'
-    monkeypatch.setattr(copier_cli, "copier", lambda *a, **k: copier_cli.Result(0, printed + "\n"))
-    assert copier_cli.check_update(tmp_path) == copier_cli.Versions(True, "1.0.0", "1.2.0")
+def test_branch_names_never_reuse_one(meta: Path) -> None:
+    assert update.free_branch(meta, "2.0.0") == "polystack/update-2.0.0"
+    sh(meta, "git", "branch", "polystack/update-2.0.0")
+    assert update.free_branch(meta, "2.0.0") == "polystack/update-2.0.0-2"
+
+
+def test_the_commit_message_lists_the_versions_crossed() -> None:
+    outcome = update.Outcome("api", update.UPDATED, versions=["1.1.0", "2.0.0"],
+                             notes={"1.1.0": "Adds X.", "2.0.0": ""})  # fmt: skip
+    message = update.commit_message(outcome, "2.0.0")
+    assert message.splitlines()[:3] == [
+        "Update to Polystack 2.0.0", "", "Versions crossed: 1.1.0, 2.0.0",
+    ]  # fmt: skip
+    assert "Adds X." in message
+
+
+def test_the_summary_names_files_reasons_and_next_steps() -> None:
+    outcomes = [
+        update.Outcome(".", update.UPDATED, ["polystack.yml"], "1.0.0 -> 2.0.0", ["2.0.0"],
+                       {"2.0.0": "Moves a file."}, branch="polystack/update-2.0.0"),
+        update.Outcome("api", update.CONFLICTS, ["Dockerfile"], "1.0.0 -> 2.0.0", ["2.0.0"],
+                       conflicts=[audit.Conflict("ci.yml", "you deleted it", "+step\n")],
+                       branch="polystack/update-2.0.0"),
+        update.Outcome("web", update.FAILED, detail="Traceback\nValueError: bad"),
+    ]  # fmt: skip
+    text = update.report(outcomes)
+    assert ".                        updated (1.0.0 -> 2.0.0, crosses 2.0.0)" in text
+    assert "    ci.yml: you deleted it" in text
+    assert "      +step" in text
+    assert "    | ValueError: bad" in text
+    assert "Moves a file." in update.release_notes(outcomes)
+    steps = update.next_steps(outcomes)
+    assert "git merge polystack/update-2.0.0" in steps
+    assert "git -C services/api switch -f -" in steps
+
+
+def test_an_interrupt_waits_for_the_step_at_hand() -> None:
+    done = []
+
+    def step() -> None:
+        with update.interrupt_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("finished")
+
+    with pytest.raises(KeyboardInterrupt):
+        step()
+    assert done == ["finished"]
 
 
 def test_this_repo_is_a_workspace() -> None:

@@ -46,7 +46,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     print(update.report(outcomes))
     if args.check:
         return 1 if any(o.state != update.CURRENT for o in outcomes) else 0
-    for text in (update.release_notes(outcomes), update.next_steps(outcomes, root)):
+    for text in (update.release_notes(outcomes), update.next_steps(outcomes)):
         if text:
             print(f"\n{text}")
     if args.dry_run:
@@ -58,7 +58,7 @@ def cmd_add_service(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     outcomes = add_service.add_service(root, args.name, args.kind, args.port, args.route)
     print(update.report(outcomes))
-    steps = update.next_steps(outcomes, root)
+    steps = update.next_steps(outcomes)
     if steps:
         print(f"\n{steps}")
     return 1 if any(o.failed for o in outcomes) else 0

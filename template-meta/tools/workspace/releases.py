@@ -60,7 +60,15 @@ def rebuild_tags(repo: Path, ref: str = "HEAD") -> list[str]:
     return made
 
 
+DESCRIBED = re.compile(r"^(?P<tag>.+)-(?P<commits>\d+)-g[0-9a-f]+$")
+
+
 def parse_version(text: str) -> Version | None:
+    """A PEP 440 version; `git describe` output (`1.0.0-3-gabc1234`, what Copier records for
+    a commit after a tag) sorts after its tag and before the next release."""
+    described = DESCRIBED.match(text)
+    if described:
+        text = f"{described['tag']}.post{described['commits']}.dev0"
     try:
         return Version(text)
     except InvalidVersion:

@@ -26,6 +26,7 @@ from workspace import audit, copier_cli, gitrepo, releases
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
+    SERVICES_DIR,
     SHARED_KEYS,
     Manifest,
     ServiceEntry,
@@ -167,8 +168,9 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     gitrepo.git(slot, "clone", "--quiet", "--shared", str(job.path), str(clone))
     base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
     versions = releases.crossed(template.versions, job.current, job.target)
-    outcome = Outcome(job.name, UPDATED, versions=versions,
-                      notes=template.release_notes(job.current, job.target))  # fmt: skip
+    notes = template.release_notes(job.current, job.target)
+    outcome = Outcome(job.name, UPDATED, detail=f"{job.current} -> {job.target}",
+                      versions=versions, notes=notes)  # fmt: skip
 
     # What the user started from: the recorded release, rendered with the recorded answers.
     old_dir = slot / "old"
@@ -278,8 +280,11 @@ def update_all(
         manifest = Manifest(root, answers)
     names = service_names(manifest)
     present = [(n, manifest.service_dir(n)) for n in names if manifest.service_dir(n).exists()]
+    # A service the meta-repo already had is cloned by `make bootstrap`; a new one is rendered.
+    known = set(service_names(Manifest(root, recorded_answers(root))))
+    not_cloned = [(n, manifest.service_dir(n)) for n in names if n in known]
     if not check:
-        ensure_ready([(".", root), *present])
+        ensure_ready([(".", root), *present, *not_cloned])
     with tempfile.TemporaryDirectory(prefix="polystack-update.") as tmp:
         work = Path(tmp)
         with releases.open_template(template_source(root).url, work) as template:
@@ -419,7 +424,7 @@ def report(outcomes: list[Outcome]) -> str:
     for outcome in outcomes:
         line = f"{outcome.repo:<24} {outcome.state}"
         if outcome.versions:
-            line += f" (crosses {', '.join(outcome.versions)})"
+            line += f" ({outcome.detail}, crosses {', '.join(outcome.versions)})"
         elif outcome.detail and outcome.state != FAILED:
             line += f" ({outcome.detail})"
         if outcome.branch:
@@ -444,25 +449,24 @@ def release_notes(outcomes: list[Outcome]) -> str:
     return "\n\n".join(blocks)
 
 
-def next_steps(outcomes: list[Outcome], root: Path) -> str:
-    """How to review, merge or drop each repo's update branch."""
+def next_steps(outcomes: list[Outcome]) -> str:
+    """How to review, merge or drop each repo's update branch (from the meta-repo)."""
     lines = []
     for outcome in outcomes:
         if not outcome.branch:
             continue
-        where = "." if outcome.repo == "." else f"services/{outcome.repo}"
-        where = os.path.relpath(root / where) if outcome.repo != "." else str(root)
+        git = "git" if outcome.repo == "." else f"git -C {SERVICES_DIR}/{outcome.repo}"
+        branch = outcome.branch
         if outcome.state == CONFLICTS:
             lines.append(
-                f"{outcome.repo}: on {outcome.branch} in {where}, resolve the files above, "
-                "`git add` and `git commit`, then merge it into your branch "
-                f"(drop it: `git switch -f -` and `git branch -D {outcome.branch}`)"
+                f"{outcome.repo}: now on {branch}; resolve the files named above, then "
+                f"`{git} commit -am 'Resolve the update'`, `{git} switch -` and "
+                f"`{git} merge {branch}`; to drop it: `{git} switch -f -` and "
+                f"`{git} branch -D {branch}`"
             )
         else:
             lines.append(
-                f"{outcome.repo}: review `git -C {where} log -p ..{outcome.branch}`, "
-                f"merge `git -C {where} merge {outcome.branch}`, "
-                f"or drop `git -C {where} branch -D {outcome.branch}`"
+                f"{outcome.repo}: review `{git} log -p ..{branch}`, merge `{git} merge {branch}`,"
+                f" or drop `{git} branch -D {branch}`"
             )
     return "\n".join(lines)
-
