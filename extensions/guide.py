@@ -185,7 +185,11 @@ GUIDES: dict[str, Guide] = {
                 "status",
                 "branch, uncommitted changes, ahead/behind and template version of every repo",
             ),
-            ("update", "`copier update` this repo and every service with the manifest's answers"),
+            (
+                "update [DRY=1]",
+                "update this repo and every service, each on a branch polystack/update-<version>"
+                " (DRY=1: preview only)",
+            ),
             ("update-check", "report which repos are behind the latest template version"),
             (
                 "add-service NAME=<name> KIND=backend|frontend [PORT=] [ROUTE=]",

@@ -45,7 +45,7 @@ EXPECTED = {
                       "image": "registry.example.com:5000/team/my-platform-admin"},
 }  # fmt: skip
 OVERLAYS = ("dev", "staging", "prod")
-WORKFLOWS = ("ci.yml", "deploy.yml", "image.yml", "release.yml")
+WORKFLOWS = ("ci.yml", "deploy.yml", "image.yml", "polystack-update.yml", "release.yml")
 KINDS = ("ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
          "Ingress")  # fmt: skip
 

@@ -537,6 +537,23 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
 CHECKOUT = "actions/checkout@"
 
 
+def test_update_workflow_is_weekly_least_privileged_and_runs_the_workspace_tool(
+    meta: Meta,
+) -> None:
+    workflow = meta.root / ".github/workflows/polystack-update.yml"
+    run([tool("actionlint"), str(workflow)], cwd=meta.root)
+    run([tool("zizmor"), "--offline", "--min-severity", "low", str(workflow)], cwd=meta.root)
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)])
+    loaded = yaml.safe_load(workflow.read_text())
+    assert set(loaded[True]) == {"schedule", "workflow_dispatch"}  # YAML 1.1 reads `on` as True
+    assert loaded["permissions"] == {}
+    job = loaded["jobs"]["update"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert all("@" in s["uses"] and len(s["uses"].split("@")[1]) == 40
+               for s in job["steps"] if "uses" in s)  # fmt: skip
+    assert "tools/workspace update-here" in job["steps"][2]["run"]
+
+
 def test_integration_workflow_checks_out_every_service_at_its_pinned_ref(meta: Meta) -> None:
     workflow = meta.root / ".github/workflows/integration.yml"
     run([tool("actionlint"), str(workflow)], cwd=meta.root)

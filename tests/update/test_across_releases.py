@@ -1,5 +1,6 @@
-"""Tier 5 across releases: a repo rendered with the previous release updates to the working
-tree without conflict, into exactly what a fresh render of the working tree gives."""
+"""Tier 5 across releases: a repo rendered with the previous release (releases.yml, whose
+tags a clone may lack) updates to the working tree without conflict, into exactly what a
+fresh render of the working tree gives."""
 
 from __future__ import annotations
 
@@ -9,25 +10,22 @@ from pathlib import Path
 
 import copier
 import pytest
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from conflicts import conflicts
 from helpers import IGNORED, ROOT, answers, commit_all, git, render, run
+from workspace import releases
 
 pytestmark = [pytest.mark.update, pytest.mark.xdist_group("update")]
 
 
-def previous_release(repo: Path) -> str | None:
-    """The newest PEP 440 tag not on HEAD; None while the suite has no earlier release."""
-    at_head = set(git(repo, "tag", "--points-at", "HEAD").split())
-    versions = []
-    for tag in git(repo, "tag", "--list").split():
-        try:
-            versions.append((Version(tag), tag))
-        except InvalidVersion:
-            continue
-    older = [pair for pair in versions if pair[1] not in at_head]
-    return max(older)[1] if older else None
+def previous_release(repo: Path) -> str:
+    """The newest release, its tag rebuilt from releases.yml when the clone lacks it."""
+    releases.rebuild_tags(repo)
+    versions = releases.sorted_versions(git(repo, "tag", "--list").split())
+    if not versions:
+        pytest.fail(f"no release in {repo}: {releases.RELEASES_FILE} names no commit it holds")
+    return versions[-1]
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +37,6 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     clone = tmp_path_factory.mktemp("releases") / "polystack"
     run(["git", "clone", "-q", str(ROOT), str(clone)])
     old_tag = previous_release(clone)
-    if old_tag is None:  # no release yet: HEAD stands for the previous one
-        old_tag = "0.0.0"
-        git(clone, "tag", old_tag, "HEAD")
     for child in clone.iterdir():
         if child.name != ".git":
             shutil.rmtree(child) if child.is_dir() else child.unlink()

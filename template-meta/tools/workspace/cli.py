@@ -54,6 +54,18 @@ def cmd_update(args: argparse.Namespace) -> int:
     return 1 if any(o.failed for o in outcomes) else 0
 
 
+def cmd_update_here(args: argparse.Namespace) -> int:
+    """The scheduled update workflow's step: one repo, a branch and a pull request text."""
+    outcome = update.update_here(Path(args.root).resolve())
+    print(update.report([outcome]))
+    if outcome.branch:
+        Path(args.body).write_text(update.pull_request_body(outcome), encoding="utf-8")
+        title = f"Update to Polystack {outcome.detail.split(' -> ')[-1]}"
+        with open(args.output, "a", encoding="utf-8") as output:  # GitHub's step outputs
+            output.write(f"branch={outcome.branch}\ntitle={title}\n")
+    return 1 if outcome.state == update.FAILED else 0
+
+
 def cmd_add_service(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     outcomes = add_service.add_service(root, args.name, args.kind, args.port, args.route)
@@ -136,6 +148,13 @@ def parser() -> argparse.ArgumentParser:
     )
     upd.set_defaults(func=cmd_update)
 
+    here = sub.add_parser(
+        "update-here", help="update this repo alone on a branch, for a pull request (CI)"
+    )
+    here.add_argument("--body", required=True, help="where to write the pull request's text")
+    here.add_argument("--output", required=True, help="where to append branch= and title=")
+    here.set_defaults(func=cmd_update_here)
+
     add = sub.add_parser("add-service", help="add a service to the manifest and render it")
     add.add_argument("name")
     add.add_argument("--kind", required=True, choices=["backend", "frontend"])
@@ -172,3 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     except WorkspaceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: every repo is as it was, or holds its finished update branch",
+              file=sys.stderr)  # fmt: skip
+        return 130

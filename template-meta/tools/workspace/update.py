@@ -164,8 +164,8 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     slot = work / (job.name.replace("/", "_") if job.name != "." else "meta")
     slot.mkdir()
     env = {**template.git_env(), "TMPDIR": str(slot)}  # Copier's temp files die with ours
-    clone = slot / "repo"
-    gitrepo.git(slot, "clone", "--quiet", "--shared", str(job.path), str(clone))
+    clone = slot / "repo"  # objects copied, not linked: git refreshes the times of shared ones
+    gitrepo.git(slot, "clone", "--quiet", "--no-hardlinks", str(job.path), str(clone))
     base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
     versions = releases.crossed(template.versions, job.current, job.target)
     notes = template.release_notes(job.current, job.target)
@@ -225,9 +225,11 @@ def interrupt_deferred() -> Iterator[None]:
 
 
 def free_branch(repo: Path, version: str) -> str:
+    """A branch name no local branch or fetched remote branch has yet."""
     branch = f"{BRANCH_PREFIX}{version}"
-    taken = set(gitrepo.git(repo, "branch", "--list", "--format=%(refname:short)",
-                            f"{branch}*").split())  # fmt: skip
+    refs = gitrepo.git(repo, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes")
+    taken = {ref.split("/", 3)[-1] if ref.startswith("refs/remotes/") else ref[len("refs/heads/"):]
+             for ref in refs.split()}  # fmt: skip
     suffix = 2
     name = branch
     while name in taken:
@@ -340,15 +342,10 @@ def _update_all(
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
     first = prepare(meta, template, work) if new_answers or not is_current(meta) else None
-    landed = [first] if first else []
+    prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
         resolved = Manifest.load(first.clone)
-    elif first:
-        return finish([first], dry_run) + [
-            Outcome(n, FAILED, detail="not updated: the meta-repo's update failed")
-            for n, _ in present
-        ]
     data = resolved.shared_answers()
     entries = {s.name: s for s in resolved.services}
     jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
@@ -356,11 +353,11 @@ def _update_all(
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = [pool.submit(prepare, job, template, work) for job in todo]
         try:
-            landed += [future.result() for future in futures]
+            prepared += [future.result() for future in futures]
         except KeyboardInterrupt:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    outcomes = finish(landed, dry_run)
+    outcomes = finish(prepared, dry_run)
     done = {o.repo for o in outcomes}
     outcomes += [Outcome(j.name, CURRENT, detail=latest) for j in jobs if j.name not in done]
     present_names = dict(present)
@@ -368,11 +365,17 @@ def _update_all(
         if name not in present_names:
             outcomes.append(scaffold_new(resolved, service, template, work, dry_run))
     outcomes += [
-        Outcome(n, STRAY, detail=f"remove services/{n} once its work is moved: rm -rf services/{n}")
-        for n in present_names
-        if n not in entries
+        Outcome(n, STRAY, detail=f"remove it once its work is moved: rm -rf {SERVICES_DIR}/{n}")
+        for n in strays(manifest.root, entries)
     ]
     return outcomes
+
+
+def strays(root: Path, entries: dict[str, ServiceEntry]) -> list[str]:
+    """Service repos under services/ that the manifest no longer names (renamed, removed)."""
+    folder = root / SERVICES_DIR
+    found = folder.iterdir() if folder.is_dir() else iter(())
+    return sorted(p.name for p in found if p.name not in entries and gitrepo.is_repo(p))
 
 
 def finish(prepared: list[Prepared], dry_run: bool) -> list[Outcome]:
@@ -470,3 +473,50 @@ def next_steps(outcomes: list[Outcome]) -> str:
                 f" or drop `{git} branch -D {branch}`"
             )
     return "\n".join(lines)
+
+
+# --- one repo, in CI -------------------------------------------------------------------------
+
+
+def update_here(root: Path) -> Outcome:
+    """Update the repo at `root` alone (the meta-repo, or a service repo on its own), for a
+    pull request: conflicts are committed with their markers, for the review to resolve."""
+    ensure_ready([(".", root)])
+    is_meta = (root / MANIFEST_FILE).is_file()
+    data = Manifest.load(root).shared_answers() if is_meta else shared(recorded_answers(root))
+    with tempfile.TemporaryDirectory(prefix="polystack-update.") as tmp:
+        work = Path(tmp)
+        with releases.open_template(template_source(root).url, work) as template:
+            if template.latest is None:
+                raise WorkspaceError(f"the template source {template.source} has no release")
+            job = job_for(".", root, data, template.latest)
+            if is_current(job):
+                return Outcome(".", CURRENT, detail=template.latest)
+            prepared = prepare(job, template, work)
+            if prepared.outcome.files == [ANSWERS_FILE]:
+                prepared.outcome.state = CURRENT
+                prepared.outcome.detail = "only the answers file would change"
+                return prepared.outcome
+            if prepared.outcome.state == CONFLICTS:
+                prepared.outcome.state = UPDATED  # committed, markers and all
+            with interrupt_deferred():
+                outcome = land(prepared)
+            if prepared.outcome.conflicts:
+                outcome.state = CONFLICTS
+            return outcome
+
+
+def pull_request_body(outcome: Outcome) -> str:
+    """The pull request's text: the versions crossed, their notes, every conflict."""
+    crossed = ", ".join(outcome.versions) or "none: the manifest's answers changed"
+    lines = [f"Versions crossed: {crossed}."]
+    if outcome.conflicts:
+        lines += ["", "## Conflicts to resolve before merging", ""]
+        for conflict in outcome.conflicts:
+            lines.append(f"- `{conflict.path}`: {conflict.reason}")
+            if conflict.diff:
+                lines += ["", "  ```diff", *(f"  {t}" for t in conflict.diff.splitlines()),
+                          "  ```"]  # fmt: skip
+    for version, notes in outcome.notes.items():
+        lines += ["", f"## Release notes of {version}", "", notes or "(no release notes)"]
+    return "\n".join(lines) + "\n"
