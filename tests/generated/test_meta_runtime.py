@@ -313,15 +313,19 @@ def test_add_service_renders_it_and_reaches_every_repo(renders: Callable[[str], 
     meta = fresh_copy(renders("one"), "add")
     out = workspace(meta, "add-service", "web", "--kind", "frontend").stdout
     assert "conflicts" not in out
-    services = manifest(meta)["services"]
+    branch = "polystack/update-1.0.0"
+    services = yaml.safe_load(git(meta, "show", f"{branch}:polystack.yml"))["services"]
     assert {s["name"]: s["route"] for s in services} == {"api": "/api", "web": "/"}
     new = meta / "services" / "web"
     assert git(new, "rev-list", "--count", "HEAD") == "1"
     assert answers(new)["service_name"] == "web"
-    changed = {line[3:] for line in git(meta, "status", "--porcelain").splitlines()}
+    # The meta-repo and api receive it on their update branch; their own branch stays.
+    assert git(meta, "status", "--porcelain") == ""
+    changed = set(git(meta, "diff", "--name-only", f"HEAD..{branch}").splitlines())
     assert {"polystack.yml", "Procfile", "traefik/native/dynamic.yml"} <= changed
-    assert answers(meta)["services"] == services
-    assert answers(meta / "services" / "api")["services"] == services
+    for repo in (meta, meta / "services" / "api"):
+        recorded = yaml.safe_load(git(repo, "show", f"{branch}:.copier-answers.yml"))
+        assert recorded["services"] == services
 
 
 def test_bootstrap_renders_a_missing_service_again(renders: Callable[[str], Path]) -> None:

@@ -185,9 +185,14 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     old_tree = audit.tree_of(clone, old_dir)
     old, before = audit.entries(clone, old_tree), audit.entries(clone, base)
     put_back = audit.to_put_back(clone, old, before)
-    for path, entry in put_back.items():
+    # The manifest is the meta-repo's answers and Copier renders it from them: its edits
+    # reach the update as answers, so the file starts from the old release's render.
+    from_answers = {
+        path: old[path] for path in (MANIFEST_FILE,) if path in old and before.get(path) != old[path]
+    }
+    for path, entry in {**put_back, **from_answers}.items():
         audit.restore(clone, path, entry)
-    if put_back:  # Copier updates a clean tree only: a scratch commit, undone below
+    if put_back or from_answers:  # Copier updates a clean tree only: a commit, undone below
         gitrepo.commit_all(clone, "the old release's version of files to check")
 
     result = copier_cli.update(clone, dump_answers(job.data, slot / "answers.yml"),
@@ -345,9 +350,22 @@ def _update_all(
     prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
-        resolved = Manifest.load(first.clone)
+        try:
+            resolved = Manifest.load(first.clone)
+        except WorkspaceError as error:
+            first.outcome.state, first.outcome.detail = FAILED, str(error)
+            resolved = Manifest.load(manifest.root)
+    elif first and new_answers:
+        return finish(prepared, dry_run)  # the new entry was rejected: nothing else to do
+    elif first:
+        resolved = Manifest.load(manifest.root)  # the services follow the committed one
+    try:
+        entries = {s.name: s for s in resolved.services}
+    except WorkspaceError as error:
+        return finish(prepared, dry_run) + [
+            Outcome(n, FAILED, detail=f"not updated: {error}") for n, _ in present
+        ]
     data = resolved.shared_answers()
-    entries = {s.name: s for s in resolved.services}
     jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
     todo = [job for job in jobs if not is_current(job)]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
@@ -358,8 +376,10 @@ def _update_all(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     outcomes = finish(prepared, dry_run)
+    if first is None:
+        outcomes.insert(0, Outcome(".", CURRENT))
     done = {o.repo for o in outcomes}
-    outcomes += [Outcome(j.name, CURRENT, detail=latest) for j in jobs if j.name not in done]
+    outcomes += [Outcome(j.name, CURRENT) for j in jobs if j.name not in done]
     present_names = dict(present)
     for name, service in entries.items():
         if name not in present_names:
@@ -426,7 +446,7 @@ def report(outcomes: list[Outcome]) -> str:
     lines = []
     for outcome in outcomes:
         line = f"{outcome.repo:<24} {outcome.state}"
-        if outcome.versions:
+        if outcome.versions and outcome.state != FAILED:
             line += f" ({outcome.detail}, crosses {', '.join(outcome.versions)})"
         elif outcome.detail and outcome.state != FAILED:
             line += f" ({outcome.detail})"
