@@ -188,7 +188,9 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     # The manifest is the meta-repo's answers and Copier renders it from them: its edits
     # reach the update as answers, so the file starts from the old release's render.
     from_answers = {
-        path: old[path] for path in (MANIFEST_FILE,) if path in old and before.get(path) != old[path]
+        path: old[path]
+        for path in (MANIFEST_FILE,)
+        if path in old and before.get(path) != old[path]
     }
     for path, entry in {**put_back, **from_answers}.items():
         audit.restore(clone, path, entry)
