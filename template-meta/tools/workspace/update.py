@@ -180,7 +180,7 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
         old_dir, env,
     )  # fmt: skip
     if not rendered.ok:
-        outcome.state, outcome.detail = FAILED, rendered.tail()
+        outcome.state, outcome.detail = FAILED, rendered.text()
         return Prepared(job, outcome)
     old_tree = audit.tree_of(clone, old_dir)
     old, before = audit.entries(clone, old_tree), audit.entries(clone, base)
@@ -200,7 +200,7 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     result = copier_cli.update(clone, dump_answers(job.data, slot / "answers.yml"),
                                job.target, env)  # fmt: skip
     if not result.ok and not gitrepo.conflicted_files(clone):
-        outcome.state, outcome.detail = FAILED, result.tail()
+        outcome.state, outcome.detail = FAILED, result.text()
         return Prepared(job, outcome)
     outcome.conflicts = audit.check(clone, old, before, old_tree, base, set(put_back))
     gitrepo.git(clone, "reset", "--quiet", "--mixed", base)  # the work tree holds the update
