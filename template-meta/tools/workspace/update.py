@@ -352,8 +352,8 @@ def _update_all(
     prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
-        try:
-            resolved = Manifest.load(first.clone)
+        try:  # the manifest as the update renders it, for the repos of this workspace
+            resolved = Manifest(manifest.root, Manifest.load(first.clone).answers)
         except WorkspaceError as error:
             first.outcome.state, first.outcome.detail = FAILED, str(error)
             resolved = Manifest.load(manifest.root)
