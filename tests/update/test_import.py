@@ -200,7 +200,7 @@ def test_import_keeps_history_and_files_then_updates(
     proc = run(["make", "update"], cwd=meta, check=False, timeout=1200)
     assert proc.returncode != 0, proc.stdout  # the Dockerfiles clash with the template's change
     for repo, name in ((orders, "orders"), (shop_repo, "shop")):
-        assert re.search(rf"^{name}\s+conflicts$", proc.stdout, re.M), proc.stdout
+        assert re.search(rf"^{name}\s+conflicts\b", proc.stdout, re.M), proc.stdout
         assert answers(repo)["_commit"] == "2.0.0"
         assert (repo / "SECURITY.md").read_text() == SECURITY
         assert NEW_JOB.strip() in (repo / ".github" / "workflows" / "ci.yml").read_text()

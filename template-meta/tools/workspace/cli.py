@@ -69,6 +69,9 @@ def cmd_update_here(args: argparse.Namespace) -> int:
 def cmd_add_service(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     outcomes = add_service.add_service(root, args.name, args.kind, args.port, args.route)
+    if [o.state for o in outcomes] == [update.FAILED]:  # the meta-repo's update refused it
+        print(f"the new service was rejected:\n{outcomes[0].detail}")
+        return 1
     print(update.report(outcomes))
     steps = update.next_steps(outcomes)
     if steps:
