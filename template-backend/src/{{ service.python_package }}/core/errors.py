@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from loguru import logger
+from sqlalchemy import exc as db_errors
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,10 +32,20 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "The request is not valid"},
     429: {"model": ErrorResponse, "description": "Too many requests"},
     500: {"model": ErrorResponse, "description": "Internal error"},
+    503: {"model": ErrorResponse, "description": "The database is unavailable: retry later"},
 }
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No such item"}
 }
+# Failures that pass once the database is back: the client should retry, not give up.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    db_errors.OperationalError,
+    db_errors.InterfaceError,
+    db_errors.TimeoutError,  # no pooled connection came free in time
+    OSError,  # refused, reset or unresolvable before the driver wraps it
+    TimeoutError,
+)
+RETRY_AFTER_SECONDS = 5
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body cannot be decoded"},
     413: {"model": ErrorResponse, "description": "The body is too large"},
@@ -80,6 +91,18 @@ async def _on_unexpected(request: Request, error: Exception) -> Response:
     return error_response(500, "internal_error", "Internal error")
 
 
+async def _on_unavailable(request: Request, error: Exception) -> Response:
+    logger.opt(exception=error).warning(
+        "database unavailable on {} {}", request.method, request.url.path
+    )
+    return error_response(
+        503,
+        "service_unavailable",
+        "The database is unavailable: retry later",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     """Every documented method of the path (each route serves one method, so ask the
     document, which lists them all per path)."""
@@ -102,4 +125,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(405, on_method_not_allowed)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(HTTPException, on_http_error)
+    for unavailable in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(unavailable, _on_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from loguru import logger
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -48,14 +49,24 @@ class Database:
             yield session
 
     async def ping(self) -> str | None:
-        """None when the database answers, else why it does not."""
+        """None when the database answers, else why it does not, in words safe to publish.
+
+        The error itself (host names, driver messages) goes to the log only.
+        """
         try:
             async with asyncio.timeout(PING_TIMEOUT_SECONDS), self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except TimeoutError:
-            return f"no answer within {PING_TIMEOUT_SECONDS:g}s"
+            logger.warning(
+                "readiness: the database gave no answer within {}s", PING_TIMEOUT_SECONDS
+            )
+            return f"the database gave no answer within {PING_TIMEOUT_SECONDS:g}s"
         except Exception as error:  # any failure means not ready
-            return f"{type(error).__name__}: {error}".splitlines()[0][:200]
+            first_line = str(error).splitlines()[0] if str(error) else ""
+            logger.warning(
+                "readiness: the database is unreachable: {}: {}", type(error).__name__, first_line
+            )
+            return "the database is unreachable"
         return None
 
     async def dispose(self) -> None:

@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "payload_too_large",
     "rate_limited",
     "internal_error",
+    "service_unavailable",
     "http_error",
 ]
 
