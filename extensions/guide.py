@@ -133,7 +133,8 @@ GUIDES: dict[str, Guide] = {
             ("e2e", "Playwright browser tests of the last build against the mock API"),
             (
                 "gen-api / gen-api-check",
-                "regenerate `lib/api/schema.d.ts` from `openapi.json` / fail when it is stale",
+                "regenerate `lib/api/schema.d.ts` and `validators.ts` from `openapi.json` / "
+                "fail when either is stale",
             ),
             ("check", "lint, typecheck, test, gen-api-check, build, e2e: everything CI runs"),
             ("bench", "build time, standalone output size and first-load JavaScript of `/`"),
@@ -148,6 +149,7 @@ GUIDES: dict[str, Guide] = {
             ("components/", "React components"),
             ("lib/", "configuration, the typed API client, logging and metrics"),
             ("lib/api/schema.d.ts", "API types generated from `openapi.json` (`make gen-api`)"),
+            ("lib/api/validators.ts", "zod schemas generated from `openapi.json`: input rules"),
             ("tests/", "Vitest unit tests"),
             ("e2e/", "Playwright browser tests"),
             ("openapi.json", "a copy of the backend's committed API document"),

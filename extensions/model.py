@@ -323,6 +323,10 @@ class Suite:
         del frontend
         return self.backends[0] if self.backends else None
 
+    def title_of(self, service: Service) -> str:
+        """How people see a service named: its API's title, its pages' brand."""
+        return f"{self.project_name}: {service.name}"
+
     def shared_answers(self) -> dict[str, Any]:
         """The answers every repo of the suite records, in manifest form."""
         return {

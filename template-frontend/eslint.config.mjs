@@ -12,5 +12,6 @@ export default defineConfig([
     "test-results/**",
     "next-env.d.ts",
     "lib/api/schema.d.ts",
+    "lib/api/validators.ts",
   ]),
 ]);

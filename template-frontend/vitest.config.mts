@@ -18,7 +18,7 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["lib/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
-      exclude: ["lib/api/schema.d.ts", "lib/api/types.ts"],
+      exclude: ["lib/api/schema.d.ts", "lib/api/types.ts", "lib/api/validators.ts"],
       reporter: ["text", "html", "lcov"],
       thresholds: { lines: 80, functions: 80, branches: 80, statements: 80 },
     },

@@ -5,8 +5,11 @@ import { API_PREFIX } from "./service";
 
 // Connection-scoped headers a proxy must not pass on (RFC 9110 §7.6.1), plus the ones
 // fetch recomputes. Encodings are dropped because fetch already decoded the body.
+// `expect: 100-continue` was answered by this server already (Node sends the 100 itself),
+// and fetch refuses to send it.
 const NOT_FORWARDED = new Set([
   "connection",
+  "expect",
   "keep-alive",
   "proxy-authenticate",
   "proxy-authorization",

@@ -1,14 +1,18 @@
-// Regenerates lib/api/schema.d.ts from the backend's OpenAPI document.
+// Regenerates lib/api/schema.d.ts (types) and lib/api/validators.ts (zod schemas) from the
+// backend's OpenAPI document, so the browser checks input by the backend's own rules.
 //   node scripts/gen-api.mjs                 from the committed openapi.json
 //   node scripts/gen-api.mjs URL|FILE        refresh openapi.json from a running backend or a file first
-//   node scripts/gen-api.mjs --check         fail when the committed types are stale
+//   node scripts/gen-api.mjs --check         fail when the committed files are stale
 import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 
+import { jsonSchemaToZod } from "json-schema-to-zod";
 import openapiTS, { astToString } from "openapi-typescript";
+import * as prettier from "prettier";
 
 const DOCUMENT = "openapi.json";
 const TYPES = "lib/api/schema.d.ts";
+const VALIDATORS = "lib/api/validators.ts";
 const HEADER = `// Generated from ${DOCUMENT} by \`make gen-api\`: do not edit.\n\n`;
 
 function sortKeys(value) {
@@ -32,9 +36,25 @@ async function readSource(source) {
   return readFile(source, "utf8");
 }
 
+async function renderTypes(document) {
+  return HEADER + astToString(await openapiTS(document));
+}
+
+/** One zod schema per component schema that has no references (request bodies among them). */
+async function renderValidators(document) {
+  const schemas = document.components?.schemas ?? {};
+  const lines = [HEADER + 'import { z } from "zod";\n'];
+  for (const name of Object.keys(schemas).sort()) {
+    if (JSON.stringify(schemas[name]).includes('"$ref"')) continue;
+    lines.push(`export const ${name} = ${jsonSchemaToZod(schemas[name], { module: "none" })};\n`);
+  }
+  const options = (await prettier.resolveConfig(VALIDATORS)) ?? {};
+  return prettier.format(lines.join("\n"), { ...options, parser: "typescript" });
+}
+
 async function render() {
   const document = JSON.parse(await readFile(DOCUMENT, "utf8"));
-  return HEADER + astToString(await openapiTS(document));
+  return { [TYPES]: await renderTypes(document), [VALIDATORS]: await renderValidators(document) };
 }
 
 async function main(args) {
@@ -47,19 +67,21 @@ async function main(args) {
     await writeFile(DOCUMENT, `${JSON.stringify(document, null, 2)}\n`);
     console.log(`${DOCUMENT} refreshed from ${source}`);
   }
-  const types = await render();
-  if (check) {
-    const committed = await readFile(TYPES, "utf8").catch(() => "");
-    if (committed !== types) {
-      console.error(`${TYPES} is stale against ${DOCUMENT}: run \`make gen-api\` and commit it`);
-      process.exitCode = 1;
-      return;
+  const files = await render();
+  for (const [path, text] of Object.entries(files)) {
+    if (check) {
+      const committed = await readFile(path, "utf8").catch(() => "");
+      if (committed !== text) {
+        console.error(`${path} is stale against ${DOCUMENT}: run \`make gen-api\` and commit it`);
+        process.exitCode = 1;
+      } else {
+        console.log(`${path} is up to date`);
+      }
+    } else {
+      await writeFile(path, text);
+      console.log(`${path} written`);
     }
-    console.log(`${TYPES} is up to date`);
-    return;
   }
-  await writeFile(TYPES, types);
-  console.log(`${TYPES} written`);
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -11,9 +11,51 @@ import { startUpstream } from "./upstream";
 let last: { request: IncomingMessage; body: string } | undefined;
 let releaseStream: () => void = () => {};
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
+const UPLOAD_LIMIT = 1024 * 1024;
+
+/** A body of `size` bytes, streamed in 64 KiB chunks as a browser or curl sends it. */
+function streamedBody(size: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= size) return controller.close();
+      const chunk = new Uint8Array(Math.min(65536, size - sent)).fill(120);
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+function upload(size: number): Request {
+  return new Request(`http://app.test${API_PREFIX}/upload`, {
+    method: "POST",
+    // curl adds this header by itself to bodies over 1 MB.
+    headers: { "content-type": "application/octet-stream", expect: "100-continue" },
+    body: streamedBody(size),
+    duplex: "half",
+  } as RequestInit);
+}
 
 beforeAll(async () => {
   upstream = await startUpstream((request, response) => {
+    if (request.url === `${API_PREFIX}/upload`) {
+      // As the backend does: count the streamed body, answer 413 once it passes the limit.
+      let received = 0;
+      request.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > UPLOAD_LIMIT && !response.headersSent) {
+          response.writeHead(413, { "content-type": "application/json", connection: "close" });
+          response.end(JSON.stringify({ received_more_than: UPLOAD_LIMIT }));
+        }
+      });
+      request.on("end", () => {
+        if (!response.headersSent) {
+          response.writeHead(201, { "content-type": "application/json" });
+          response.end(JSON.stringify({ received }));
+        }
+      });
+      return;
+    }
     if (request.url === `${API_PREFIX}/events`) {
       response.writeHead(200, { "content-type": "text/event-stream" });
       response.write('event: item.deleted\ndata: {"id": 1}\n\n');
@@ -78,6 +120,18 @@ describe("forwardToBackend", () => {
     expect(new TextDecoder().decode(first.value)).toBe('event: item.deleted\ndata: {"id": 1}\n\n');
     releaseStream();
     expect((await reader.read()).done).toBe(true);
+  });
+
+  it("streams a large body sent with Expect: 100-continue", async () => {
+    const response = await forwardToBackend(upload(UPLOAD_LIMIT), ["upload"], upstream.origin);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ received: UPLOAD_LIMIT });
+  });
+
+  it("answers with the backend's own 413 to a body over its limit", async () => {
+    const response = await forwardToBackend(upload(3 * UPLOAD_LIMIT), ["upload"], upstream.origin);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ received_more_than: UPLOAD_LIMIT });
   });
 
   it("answers 502 with the error envelope when the backend is down", async () => {

@@ -31,9 +31,30 @@ describe("validateItemInput", () => {
     });
   });
 
-  it("reports missing fields", () => {
-    const result = validateItemInput({});
-    expect(result.ok).toBe(false);
-    expect(!result.ok && Object.keys(result.errors).sort()).toEqual(["description", "name"]);
+  it("refuses a name of only white space, as the backend does", () => {
+    for (const name of [" ", "\t\n  "]) {
+      expect(validateItemInput({ name, description: "" })).toEqual({
+        ok: false,
+        errors: { name: "Name is required" },
+      });
+    }
+  });
+
+  it("refuses characters the backend refuses", () => {
+    expect(validateItemInput({ name: "Lamp\u0000", description: "Bright\u0000" })).toEqual({
+      ok: false,
+      errors: {
+        name: "Name contains characters that are not allowed",
+        description: "Description contains characters that are not allowed",
+      },
+    });
+  });
+
+  it("reports a missing name; a missing description is none", () => {
+    expect(validateItemInput({})).toEqual({ ok: false, errors: { name: "Name is required" } });
+    expect(validateItemInput({ name: "Lamp" })).toEqual({
+      ok: true,
+      data: { name: "Lamp", description: null },
+    });
   });
 });

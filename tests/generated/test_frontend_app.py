@@ -12,11 +12,13 @@ and passes its browser tests too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -146,15 +148,38 @@ class Recorder(ThreadingHTTPServer):
 class _RecordingHandler(BaseHTTPRequestHandler):
     server: Recorder
 
+    def _read_body(self) -> bytes | None:
+        """The body, whole or chunked; None once it passes BODY_LIMIT, as the backend stops."""
+        if self.headers.get("transfer-encoding", "").lower() != "chunked":
+            length = int(self.headers.get("content-length") or 0)
+            return None if length > BODY_LIMIT else self.rfile.read(length)
+        body = bytearray()
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            body += self.rfile.read(size)
+            self.rfile.readline()
+            if len(body) > BODY_LIMIT:
+                return None
+        self.rfile.readline()
+        return bytes(body)
+
     def _answer(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length)
+        body = self._read_body()
+        if body is None:
+            self._reply(413, '{"error": {"code": "payload_too_large", "message": "Too large", '
+                             '"details": []}}')  # fmt: skip
+            self.close_connection = True
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.server.seen.append((self.command, self.path, headers, body))
         path = self.path.split("?")[0]
         status, text = self.server.answers.get(
             path, (404, '{"error": {"code": "not_found", "message": "No route", "details": []}}')
         )
+        if path == UPLOAD_PATH:
+            status, text = 201, json.dumps({"received": len(body)})
+        self._reply(status, text)
+
+    def _reply(self, status: int, text: str) -> None:
         payload = text.encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -168,6 +193,9 @@ class _RecordingHandler(BaseHTTPRequestHandler):
         del format, args  # quiet
 
 
+# The recording backend's body limit, and a path where it answers with the size it received.
+BODY_LIMIT = 2 * 1024 * 1024
+UPLOAD_PATH = "/api/upload"
 ITEM = {"id": 7, "name": "Traced lamp", "description": None,
         "created_at": "2026-01-01T12:00:00Z", "updated_at": "2026-01-01T12:00:00Z"}  # fmt: skip
 
@@ -231,6 +259,36 @@ def test_standalone_serves_prometheus_metrics(standalone: Standalone) -> None:
     for metric in ("process_cpu_user_seconds_total", "process_resident_memory_bytes",
                    "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"):  # fmt: skip
         assert re.search(rf"^{metric} [0-9.e+-]+$", body, re.M), f"no {metric} in /metrics"
+
+
+def post_expecting_continue(origin: str, path: str, size: int) -> tuple[int, bytes]:
+    """A POST as curl sends a body over 1 MB: `Expect: 100-continue`, the body only after the
+    server's `100 Continue`. Returns the final status and body."""
+    host, port = origin.removeprefix("http://").split(":")
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: {size}\r\n"
+            "Content-Type: application/octet-stream\r\nExpect: 100-continue\r\n"
+            "Connection: close\r\n\r\n").encode()  # fmt: skip
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head)
+        interim = sock.recv(1024)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim
+        with contextlib.suppress(OSError):  # the answer may come before the whole body
+            sock.sendall(b"x" * size)
+        received = b""
+        with contextlib.suppress(ConnectionResetError):  # the answer read, the rest refused
+            while chunk := sock.recv(65536):
+                received += chunk
+    status_line, _, rest = received.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+def test_standalone_streams_bodies_sent_with_expect_100_continue(standalone: Standalone) -> None:
+    status, body = post_expecting_continue(standalone.origin, UPLOAD_PATH, 1_500_000)
+    assert status == 201, body
+    assert b'"received":1500000' in body.replace(b" ", b"")
+    status, body = post_expecting_continue(standalone.origin, UPLOAD_PATH, 3 * BODY_LIMIT)
+    assert status == 413, body  # the backend's own answer, not the forwarder's 502
+    assert b"payload_too_large" in body
 
 
 def test_standalone_renders_the_backends_items(standalone: Standalone) -> None:

@@ -65,6 +65,7 @@ def test_suite_level_names() -> None:
     assert [b.name for b in s.backends] == ["api"]
     assert [f.name for f in s.frontends] == ["web"]
     assert s.backend_for(s.service("web")) == s.service("api")
+    assert s.title_of(s.service("api")) == "Acme Platform: api"
 
 
 def test_shared_answers_pin_allocations() -> None:

@@ -16,8 +16,13 @@ def document() -> dict[str, Any]:
     return build_api().openapi()
 
 
+# Escaped as Jinja's `tojson` escapes (still plain JSON): the template that generated this
+# repo writes the title into the committed document that way.
+HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
 def render() -> str:
-    return json.dumps(document(), indent=2, sort_keys=True) + "\n"
+    return json.dumps(document(), indent=2, sort_keys=True).translate(HTML_SAFE) + "\n"
 
 
 def write(path: Path = DEFAULT_PATH) -> None:

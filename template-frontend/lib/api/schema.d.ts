@@ -79,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database answers and the process is not shutting down */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -99,7 +99,7 @@ export interface components {
              * Code
              * @enum {string}
              */
-            code: "bad_request" | "validation_error" | "not_found" | "unauthorized" | "forbidden" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal_error" | "http_error";
+            code: "bad_request" | "validation_error" | "not_found" | "unauthorized" | "forbidden" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "http_error";
             /** Details */
             details?: components["schemas"]["ErrorDetail"][];
             /** Message */
@@ -258,6 +258,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     healthz: {
@@ -298,6 +307,15 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -350,6 +368,15 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -426,6 +453,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_item: {
@@ -484,6 +520,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     delete_item: {
@@ -533,6 +578,15 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -620,6 +674,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     readyz: {
@@ -667,7 +730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The database is unreachable */
+            /** @description The database is unreachable, or shutdown began */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -22,7 +22,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# JSON needs no scripts, styles or frames; the interactive docs load theirs from a CDN.
+# JSON needs no scripts, styles or frames; the interactive docs pages load theirs (served here).
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_SUFFIXES = ("/docs", "/docs/oauth2-redirect", "/redoc")
 HSTS = "max-age=31536000; includeSubDomains"
