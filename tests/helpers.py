@@ -121,3 +121,9 @@ def stop_group(process: subprocess.Popen[Any], sig: int, timeout: float = 30) ->
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+# Debian's Chromium, headless, with nothing reaching out: this machine has no internet.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip

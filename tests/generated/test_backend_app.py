@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Route, expect, sync_playwright
 
-from helpers import free_port, render, run, stop_group, tool
+from helpers import CHROMIUM_ARGS, free_port, render, run, stop_group, tool
 from model import TAKEN_PACKAGES
 from services import create_database
 
@@ -199,6 +201,34 @@ def test_make_dev_serves_probes_and_metrics(dev_server: str, default_repo: Path)
     assert metrics.status_code == 200
     assert 'http_requests_total{handler="/items",method="POST",status="201"} 1.0' in metrics.text
     assert (default_repo / "data" / "app.db").is_file(), "the default database is ./data/app.db"
+    docs_list_the_operations_offline(dev_server)
+
+
+def docs_list_the_operations_offline(origin: str) -> None:
+    """Swagger UI and ReDoc in Chromium, with every request off this server refused."""
+    outside: list[str] = []
+
+    def only_this_server(route: Route) -> None:
+        if route.request.url.startswith(origin + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=CHROMIUM_ARGS)  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_this_server)
+            page.goto(f"{origin}/api/docs")
+            expect(page.get_by_text("List items, oldest first")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("My Platform: api").first).to_be_visible()
+            page.goto(f"{origin}/api/redoc")
+            expect(page.get_by_text("Create an item").first).to_be_visible(timeout=30_000)
+        finally:
+            browser.close()
+    assert outside == [], f"the docs reached outside the service: {outside}"
 
 
 def test_alembic_cli_sees_the_migrations(default_repo: Path, make_env: dict[str, str]) -> None:

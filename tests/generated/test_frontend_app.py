@@ -294,6 +294,11 @@ def test_standalone_streams_bodies_sent_with_expect_100_continue(standalone: Sta
 def test_standalone_renders_the_backends_items(standalone: Standalone) -> None:
     status, _, html = get(f"{standalone.origin}/")
     assert status == 200
+    assert "<title>My Platform: web</title>" in html, "the title names the project and service"
+    assert re.search(r'<link rel="icon" href="/favicon\.ico', html)
+    with urllib.request.urlopen(f"{standalone.origin}/favicon.ico", timeout=10) as icon:
+        assert icon.headers["content-type"] == "image/x-icon"
+        assert icon.read().startswith(b"\x00\x00\x01\x00"), "not an ICO file"
     assert "Backend healthy" in html
     assert "Traced lamp" in html
     assets = re.findall(r'src="(/_next/static/[^"]+\.js)"', html)

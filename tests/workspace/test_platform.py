@@ -16,16 +16,12 @@ import yaml
 from playwright.sync_api import Browser, expect, sync_playwright
 from prometheus_client.parser import text_string_to_metric_families
 
-from helpers import free_port
+from helpers import CHROMIUM_ARGS, free_port
 from otlp import Receiver, otlp_receiver
 from platform_run import Platform, render_workspace, running, workspace_services
 from services import create_database
 
 pytestmark = [pytest.mark.workspace, pytest.mark.xdist_group("workspace")]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 def eventually(check, timeout: float = 30.0):  # type: ignore[no-untyped-def]
