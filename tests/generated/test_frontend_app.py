@@ -149,18 +149,18 @@ class _RecordingHandler(BaseHTTPRequestHandler):
     server: Recorder
 
     def _read_body(self) -> bytes | None:
-        """The body, whole or chunked; None once it passes BODY_LIMIT, as the backend stops."""
+        """The body, whole or chunked; None when it is over BODY_LIMIT. Like the backend's
+        server, it reads a body to its end before it answers, so no reset loses the answer."""
         if self.headers.get("transfer-encoding", "").lower() != "chunked":
-            length = int(self.headers.get("content-length") or 0)
-            return None if length > BODY_LIMIT else self.rfile.read(length)
-        body = bytearray()
-        while size := int(self.rfile.readline().split(b";")[0], 16):
-            body += self.rfile.read(size)
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        else:
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0], 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
             self.rfile.readline()
-            if len(body) > BODY_LIMIT:
-                return None
-        self.rfile.readline()
-        return bytes(body)
+            body = b"".join(chunks)
+        return None if len(body) > BODY_LIMIT else body
 
     def _answer(self) -> None:
         body = self._read_body()
