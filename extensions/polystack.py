@@ -7,7 +7,8 @@ the model. It adds to every render context:
 - `service`: for a backend or frontend repo, its own entry of the manifest;
 - `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
 
-and the filters the questions' validators use, which return '' or the error message.
+the filters the questions' validators use, which return '' or the error message, and one
+escaping filter per file format (`escape.py`) that every answer passes through.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def _load(filename: str) -> ModuleType:
 
 model = _load("model.py")
 guides = _load("guide.py")
+escape = _load("escape.py")
 
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
@@ -59,7 +61,24 @@ def suite_from(answers: dict[str, Any]) -> Any:
     return model.build_suite(**{key: answers[key] for key in SHARED_KEYS if key in answers})
 
 
+def _one_line_errors(value: object, where: str) -> list[str]:
+    """Control characters anywhere in the manifest's text, each named by its place."""
+    if isinstance(value, str):
+        message = escape.one_line_error(value, where)
+        return [message] if message else []
+    if isinstance(value, dict):
+        items = [(f"{where}.{key}", item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{where}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        return []
+    return [message for place, item in items for message in _one_line_errors(item, place)]
+
+
 def services_error(services: object) -> str:
+    # Text that is not YAML (a str here) spans lines: the model explains what is wrong with it.
+    if not isinstance(services, str) and (problems := _one_line_errors(services, "services")):
+        return "\n".join(problems)
     return _error(model.check_services, services)
 
 
@@ -141,6 +160,7 @@ class PolystackExtension(ContextHook):
                 "registry_error": lambda value: _error(model.check_registry, value),
                 "first_service_of": first_service_of,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
+                **escape.FILTERS,
             }
         )
 
