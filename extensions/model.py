@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml  # type: ignore[import-untyped]  # Copier's own dependency, as pydantic
+import yaml  # Copier's own dependency, as pydantic
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 T = TypeVar("T")
