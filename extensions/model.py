@@ -48,6 +48,7 @@ INFRA_PORTS: dict[int, str] = {
     6379: "Redis",
     8080: "Traefik's web entrypoint",
     8081: "Traefik's dashboard entrypoint",
+    8082: "Traefik's metrics entrypoint",
     8222: "NATS monitoring",
     8888: "the OpenTelemetry Collector's own metrics",
     8889: "the OpenTelemetry Collector's Prometheus exporter",
@@ -175,6 +176,14 @@ class Service:
     @property
     def traefik_router(self) -> str:
         return self.name
+
+    @property
+    def traefik_rule(self) -> str:
+        """Traefik's rule for the route, bounded at a path segment: `/api` and `/api/...`,
+        never `/apix`. The root matches everything (its router has the lowest priority)."""
+        if self.route == "/":
+            return "PathPrefix(`/`)"
+        return f"Path(`{self.route}`) || PathPrefix(`{self.route}/`)"
 
     @property
     def traefik_service(self) -> str:
@@ -326,6 +335,20 @@ class Suite:
     def title_of(self, service: Service) -> str:
         """How people see a service named: its API's title, its pages' brand."""
         return f"{self.project_name}: {service.name}"
+
+    def native_env(self, service: Service) -> str:
+        """The environment of a service's process in native mode, as `env` arguments: the
+        same for `make dev` and `make start`, so the two runs differ only in their command."""
+        values = {"HOST": "127.0.0.1", "PORT": str(service.port),
+                  "OTEL_SERVICE_NAME": service.otel_service_name}  # fmt: skip
+        if service.is_backend:
+            values["AUTO_MIGRATE"] = "true"
+        else:
+            values["HOSTNAME"] = "127.0.0.1"
+            backend = self.backend_for(service)
+            if backend:
+                values["BACKEND_URL"] = backend.loopback_url
+        return " ".join(f"{key}={value}" for key, value in values.items())
 
     def shared_answers(self) -> dict[str, Any]:
         """The answers every repo of the suite records, in manifest form."""

@@ -127,3 +127,9 @@ def stop_group(process: subprocess.Popen[Any], sig: int, timeout: float = 30) ->
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def edge_rule(route: str) -> str:
+    """Traefik's rule for a route, written out independently of the extension: bounded at a
+    path segment (`/api` and `/api/...`, never `/apix`)."""
+    return "PathPrefix(`/`)" if route == "/" else f"Path(`{route}`) || PathPrefix(`{route}/`)"

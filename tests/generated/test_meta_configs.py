@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import free_port, render, run, tool
+from helpers import edge_rule, free_port, render, run, tool
 from manifests import MANIFESTS
 from services import postgres_server
 
@@ -227,7 +227,7 @@ def check_compose_routes(meta: Meta, api: str) -> None:
     for service in meta.resolved:
         router = routers[f"{service['name']}@file"]
         assert router["status"] == "enabled"
-        assert router["rule"] == f"PathPrefix(`{service['route']}`)"
+        assert router["rule"] == edge_rule(service["route"])
         assert router["entryPoints"] == ["web"]
         assert router["middlewares"] == ["security-headers@file"]
     assert routers["dashboard@file"]["status"] == "enabled"

@@ -31,6 +31,7 @@ def rejected(services: Any, **answers: Any) -> str:
 def test_defaults_give_the_documented_ports_and_routes() -> None:
     api, web = suite().services
     assert (api.port, api.route, web.port, web.route) == (8000, "/api", 3100, "/")
+    assert web.traefik_rule == "PathPrefix(`/`)"
 
 
 def test_derived_names_of_a_backend() -> None:
@@ -47,6 +48,7 @@ def test_derived_names_of_a_backend() -> None:
     assert api.loopback_url == "http://127.0.0.1:8000"
     assert api.route == "/order-svc"
     assert api.route_prefix == "/order-svc"
+    assert api.traefik_rule == "Path(`/order-svc`) || PathPrefix(`/order-svc/`)"
     assert api.repo == "https://github.com/acme/acme-order-svc.git"
     assert api.ref == "main"
     assert api.is_backend and not api.is_frontend
@@ -256,3 +258,14 @@ def test_environments_map_branches_to_overlays_and_namespaces() -> None:
         "main",
     )
     assert s.environment("production") is not None and s.environment("staging") == staging
+
+
+def test_native_env_gives_each_process_its_loopback_address_and_backend() -> None:
+    s = suite()
+    api, web = s.services
+    assert s.native_env(api) == "HOST=127.0.0.1 PORT=8000 OTEL_SERVICE_NAME=api AUTO_MIGRATE=true"
+    assert s.native_env(web) == (
+        "HOST=127.0.0.1 PORT=3100 OTEL_SERVICE_NAME=web HOSTNAME=127.0.0.1 "
+        "BACKEND_URL=http://127.0.0.1:8000"
+    )
+    assert "BACKEND_URL" not in s.native_env(api)
