@@ -43,5 +43,6 @@ test-fast: setup ## tiers 1 and 2 only
 demo: setup ## render a demo workspace into ./demo and start it
 	$(UV) run python scripts/demo.py
 
-clean: ## remove build output
-	rm -rf demo site .pytest_cache .coverage htmlcov
+clean: ## remove build output and the demo workspace
+	python3 scripts/demo.py --clean
+	rm -rf site .pytest_cache .coverage htmlcov

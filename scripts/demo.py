@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import copier
-
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_ANSWERS = {
     "template_kind": "meta",
@@ -48,7 +46,21 @@ def snapshot(dest: Path) -> Path:
     return dest
 
 
+def template_dir(dest: Path) -> Path:
+    """Where the checkout's snapshot for a demo at `dest` lives."""
+    return dest.with_name(f".{dest.name}-template")
+
+
+def clean(dest: Path) -> None:
+    for path in (dest, template_dir(dest)):
+        if path.exists():
+            print(f"removing {path}")
+            shutil.rmtree(path)
+
+
 def render(template: Path, dest: Path) -> None:
+    import copier  # only rendering needs the suite's environment, not `make clean`
+
     if dest.exists():
         shutil.rmtree(dest)
     print(f"==> rendering the demo workspace into {dest}", flush=True)
@@ -60,9 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=ROOT / "demo")
     parser.add_argument("--render-only", action="store_true", help="render, do not start")
+    parser.add_argument("--clean", action="store_true", help="remove the demo and its snapshot")
     args = parser.parse_args(argv)
     dest = args.dest.resolve()
-    template = snapshot(dest.with_name(f".{dest.name}-template"))
+    if args.clean:
+        clean(dest)
+        return 0
+    template = snapshot(template_dir(dest))
     render(template, dest)
     if args.render_only:
         return 0

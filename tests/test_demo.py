@@ -11,7 +11,7 @@ from helpers import ROOT, answers, git, run
 pytestmark = pytest.mark.render
 
 
-def test_demo_renders_the_checkout_with_its_services(tmp_path: Path) -> None:
+def test_demo_renders_the_checkout_with_its_services_and_cleans_up(tmp_path: Path) -> None:
     dest = tmp_path / "demo"
     run([sys.executable, ROOT / "scripts" / "demo.py", "--render-only", "--dest", dest])
     recorded = answers(dest)
@@ -26,3 +26,6 @@ def test_demo_renders_the_checkout_with_its_services(tmp_path: Path) -> None:
         assert answers(service)["service_name"] == name
         assert git(service, "log", "--format=%s") == "Initial commit from Polystack"
     assert (dest / "Procfile").is_file()
+    # `make clean` removes both, with the system's Python: it needs only the standard library.
+    run(["python3", "-I", ROOT / "scripts" / "demo.py", "--clean", "--dest", dest])
+    assert sorted(tmp_path.iterdir()) == []
