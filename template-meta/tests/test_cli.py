@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import sh
-from workspace import cli
+from conftest import ROOT, sh
+from workspace import cli, native_config
 
 MANIFEST = """\
 services:
@@ -69,10 +69,14 @@ def test_update_check_exits_1_when_a_repo_is_behind(
 def test_native_config_writes_the_static_config(
     meta: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    for source in (native_config.TRAEFIK_STATIC, native_config.PROMETHEUS_DIR / "prometheus.yml"):
+        (meta / source).parent.mkdir(parents=True, exist_ok=True)
+        (meta / source).write_text((ROOT / source).read_text())
     monkeypatch.setenv("EDGE_PORT", "18080")
     monkeypatch.setenv("DASHBOARD_PORT", "18081")
     assert cli.main(["--root", str(meta), "native-config"]) == 0
     assert "127.0.0.1:18080" in (meta / ".native" / "traefik.yml").read_text()
+    assert "127.0.0.1:8000" in (meta / ".native" / "prometheus.yml").read_text()
     assert capsys.readouterr().out.strip() == str(meta / ".native")
 
 

@@ -1,22 +1,29 @@
-"""Native mode: settings, Traefik's static config, the rendered Procfile and routes."""
+"""Native mode: settings, the configs laid over Docker mode's, the Procfiles, routes, links."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
 from honcho.environ import parse_procfile
-from workspace import native
+from workspace import links, native, native_config
 from workspace.manifest import Manifest, WorkspaceError
+from workspace.native_config import Settings
+
+PORTS = {"EDGE_PORT": 9000, "DASHBOARD_PORT": 9001, "TRAEFIK_METRICS_PORT": 9002,
+         "PROMETHEUS_PORT": 9003}  # fmt: skip
 
 
-def test_settings_default_to_the_edge_and_dashboard_ports(tmp_path: Path) -> None:
-    settings = native.load_settings(tmp_path, environ={})
-    assert (settings.edge_port, settings.dashboard_port) == (8080, 8081)
+def test_settings_default_to_the_documented_ports(tmp_path: Path) -> None:
+    settings = native_config.load_settings(tmp_path, environ={})
+    assert settings.ports == native_config.PORTS
     assert settings.shared_env == {}
 
 
@@ -25,86 +32,173 @@ def test_settings_come_from_dotenv_and_the_environment_wins(tmp_path: Path) -> N
         "EDGE_PORT=9000\nDASHBOARD_PORT=9001\nPOSTGRES_PASSWORD=secret\n"
         'OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:4318"\n'
     )
-    settings = native.load_settings(tmp_path, environ={"EDGE_PORT": "9100"})
-    assert (settings.edge_port, settings.dashboard_port) == (9100, 9001)
+    settings = native_config.load_settings(tmp_path, environ={"EDGE_PORT": "9100"})
+    assert (settings.ports["EDGE_PORT"], settings.ports["DASHBOARD_PORT"]) == (9100, 9001)
     assert settings.shared_env == {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
+    assert settings.process_env()["PROMETHEUS_PORT"] == "9090"
+    assert "POSTGRES_PASSWORD" not in settings.process_env()
 
 
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
         ({"EDGE_PORT": "http"}, "not a port"),
-        ({"EDGE_PORT": "70000"}, "not a port"),
-        ({"EDGE_PORT": "9000", "DASHBOARD_PORT": "9000"}, "both 9000"),
+        ({"PROMETHEUS_PORT": "70000"}, "not a port"),
+        ({"EDGE_PORT": "9000", "DASHBOARD_PORT": "9000"}, "EDGE_PORT and DASHBOARD_PORT are all"),
     ],
 )
 def test_bad_ports_are_rejected(tmp_path: Path, environ: dict[str, str], message: str) -> None:
     with pytest.raises(WorkspaceError, match=message):
-        native.load_settings(tmp_path, environ=environ)
+        native_config.load_settings(tmp_path, environ=environ)
 
 
-def test_static_config_stays_on_loopback(tmp_path: Path) -> None:
-    settings = native.Settings(9000, 9001, {})
-    config = native.static_config(tmp_path, settings)
-    assert config["entryPoints"]["web"]["address"] == "127.0.0.1:9000"
-    assert config["entryPoints"]["traefik"]["address"] == "127.0.0.1:9001"
-    assert config["accessLog"]["format"] == "json"
-    assert config["metrics"]["prometheus"]["entryPoint"] == "traefik"
-    assert config["providers"]["file"]["filename"] == str(tmp_path / native.DYNAMIC_CONFIG)
-    assert "tracing" not in config
+def test_traefik_static_config_is_docker_mode_s_on_loopback() -> None:
+    compose = yaml.safe_load((ROOT / native_config.TRAEFIK_STATIC).read_text())
+    config = native_config.traefik_static(ROOT, Settings(PORTS, {}))
+    addresses = {name: e.pop("address") for name, e in config["entryPoints"].items()}
+    assert addresses == {"web": "127.0.0.1:9000", "dashboard": "127.0.0.1:9001",
+                         "metrics": "127.0.0.1:9002"}  # fmt: skip
+    # The hardening, logs and metrics are Docker mode's, untouched.
+    for entrypoint in compose["entryPoints"].values():
+        entrypoint.pop("address")
+    assert config["entryPoints"] == compose["entryPoints"]
+    for key in ("api", "ping", "metrics", "log", "accessLog", "global"):
+        assert config[key] == compose[key], key
+    assert config["providers"]["file"]["filename"] == str(ROOT / native_config.DYNAMIC_CONFIG)
+    assert "tracing" not in config  # nothing to send traces to
 
 
-def test_static_config_traces_when_an_endpoint_is_set(tmp_path: Path) -> None:
-    settings = native.Settings(8080, 8081, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://o:4318/"})
-    config = native.static_config(tmp_path, settings)
+def test_traefik_traces_when_an_endpoint_is_set() -> None:
+    settings = Settings(PORTS, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://o:4318/"})
+    config = native_config.traefik_static(ROOT, settings)
     assert config["tracing"]["otlp"]["http"]["endpoint"] == "http://o:4318/v1/traces"
+    assert config["tracing"]["serviceName"] == "traefik"
 
 
-def test_write_config_writes_yaml_and_the_shared_env(tmp_path: Path) -> None:
-    settings = native.Settings(9000, 9001, {"LOG_LEVEL": "debug"})
-    folder = native.write_config(tmp_path, settings)
-    written = yaml.safe_load((folder / "traefik.yml").read_text())
-    assert written == native.static_config(tmp_path, settings)
-    assert (folder / "env").read_text() == "LOG_LEVEL=debug\n"
-
-
-def test_procfile_runs_traefik_and_every_service() -> None:
+def test_prometheus_scrapes_what_runs_natively_on_loopback() -> None:
     manifest = Manifest.load(ROOT)
-    processes = parse_procfile((ROOT / native.PROCFILE).read_text()).processes
-    assert set(processes) == {"traefik"} | {s.name for s in manifest.services}
-    assert ".native/traefik.yml" in processes["traefik"]
+    config = native_config.prometheus_config(manifest, Settings(PORTS, {}))
+    targets = {job["job_name"]: [t for g in job["static_configs"] for t in g["targets"]]
+               for job in config["scrape_configs"]}  # fmt: skip
+    assert targets["prometheus"] == ["127.0.0.1:9003"]
+    assert targets["traefik"] == ["127.0.0.1:9002"]
+    for job in ("otel-collector", "otel-collector-exporter", "tempo"):
+        assert job not in targets  # not run natively
+    assert targets["backends"] == [f"127.0.0.1:{s.port}" for s in manifest.services
+                                   if s.is_backend]  # fmt: skip
+    names = {s.name for s in manifest.services}
+    assert all(t.split(":")[0] == "127.0.0.1" for ts in targets.values() for t in ts), names
+    rules = config["rule_files"]
+    assert rules == [str(ROOT / native_config.PROMETHEUS_DIR / "rules/*.yml")]
+
+
+def test_write_configs_writes_both_files(tmp_path: Path) -> None:
+    for source in ("polystack.yml", native_config.TRAEFIK_STATIC,
+                   native_config.PROMETHEUS_DIR / "prometheus.yml"):  # fmt: skip
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / source).write_text((ROOT / source).read_text())
+    folder = native_config.write_configs(Manifest.load(tmp_path), Settings(PORTS, {}))
+    written = yaml.safe_load((folder / "traefik.yml").read_text())
+    assert written == native_config.traefik_static(tmp_path, Settings(PORTS, {}))
+    assert yaml.safe_load((folder / "prometheus.yml").read_text())["scrape_configs"]
+
+
+@pytest.mark.parametrize(("mode", "server"), [("dev", "next dev"), ("start", "node server.js")])
+def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: str) -> None:
+    manifest = Manifest.load(ROOT)
+    processes = parse_procfile((ROOT / native.PROCFILES[mode]).read_text()).processes
+    assert set(processes) == {"traefik", "prometheus"} | {s.name for s in manifest.services}
+    assert "await-services && exec " in processes["traefik"]
+    assert "$PROMETHEUS_PORT" in processes["prometheus"]
     for service in manifest.services:
         command = processes[service.name]
-        assert f"cd services/{service.name} " in command
         assert f" PORT={service.port} " in command
-        assert ("next start --hostname 127.0.0.1" in command) == service.is_frontend
-        assert ("serve" in command) == service.is_backend
+        if service.is_frontend:
+            assert server in command
+        else:
+            assert (" serve --reload" in command) == (mode == "dev")
 
 
-def test_honcho_accepts_the_procfile() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "honcho", "check"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
+def test_honcho_accepts_both_procfiles() -> None:
+    for procfile in native.PROCFILES.values():
+        done = subprocess.run([sys.executable, "-m", "honcho", "-f", procfile, "check"],
+                              cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+
+def test_prometheus_runs_only_where_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert "prometheus" not in native.processes(ROOT, "dev")
+
+
+def test_dev_builds_nothing_start_builds_frontends() -> None:
+    for service in Manifest.load(ROOT).services:
+        dev, start = (native.prepare_commands(service, mode) for mode in ("dev", "start"))
+        assert not any("build" in command for command in dev)
+        assert (["pnpm", "build"] in start) == service.is_frontend
 
 
 def test_dynamic_config_routes_each_service_to_its_loopback_port() -> None:
     manifest = Manifest.load(ROOT)
-    http = yaml.safe_load((ROOT / native.DYNAMIC_CONFIG).read_text())["http"]
+    http = yaml.safe_load((ROOT / native_config.DYNAMIC_CONFIG).read_text())["http"]
+    assert http["routers"]["dashboard"]["service"] == "api@internal"
     for service in manifest.services:
         router = http["routers"][service.name]
-        assert router["rule"] == f"PathPrefix(`{service.route}`)"
+        bounded = f"Path(`{service.route}`) || PathPrefix(`{service.route}/`)"
+        assert router["rule"] == ("PathPrefix(`/`)" if service.route == "/" else bounded)
         assert router.get("priority") == (1 if service.route == "/" else None)
         servers = http["services"][router["service"]]["loadBalancer"]["servers"]
         assert servers == [{"url": f"http://127.0.0.1:{service.port}"}]
     assert "middlewares" not in http  # backends serve their prefix: nothing is stripped
 
 
-def test_urls_name_every_route(tmp_path: Path) -> None:
+def test_links_name_the_app_docs_dashboard_prometheus_and_health() -> None:
     manifest = Manifest.load(ROOT)
-    lines = native.urls(manifest, native.Settings(9000, 9001, {}))
+    found = dict(links.links(manifest, Settings(PORTS, {}), prometheus=True))
+    assert found["Traefik dashboard"] == "http://127.0.0.1:9001/dashboard/"
+    assert found["Prometheus"] == "http://127.0.0.1:9003/"
     for service in manifest.services:
-        assert any(f"http://127.0.0.1:9000{service.route}" in line for line in lines)
+        prefix = "" if service.route == "/" else service.route
+        assert found[f"{service.name} health"] == f"http://127.0.0.1:9000{prefix}/healthz"
+        if service.is_backend:
+            assert found[f"{service.name} API docs"] == f"http://127.0.0.1:9000{prefix}/docs"
+    without = dict(links.links(manifest, Settings(PORTS, {}), prometheus=False))
+    assert "Prometheus" not in without
+    assert "Prometheus" in links.banner(list(found.items()), 3.2)
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Answers 503 twice, then 200."""
+
+    calls = 0
+
+    def do_GET(self) -> None:
+        type(self).calls += 1
+        self.send_response(200 if type(self).calls > 2 else 503)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        del args
+
+
+@pytest.fixture
+def flaky_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/healthz"
+    server.shutdown()
+
+
+def test_wait_until_up_waits_for_a_200(flaky_url: str) -> None:
+    assert links.wait_until_up([flaky_url], timeout=10)
+    assert _Flaky.calls == 3
+
+
+def test_wait_until_up_gives_up() -> None:
+    with ThreadingHTTPServer(("127.0.0.1", 0), _Flaky) as closed:
+        port = closed.server_address[1]
+    assert not links.wait_until_up([f"http://127.0.0.1:{port}/"], timeout=0.5)
 
 
 def test_child_env_drops_the_tool_s_virtualenv(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,7 +209,25 @@ def test_child_env_drops_the_tool_s_virtualenv(monkeypatch: pytest.MonkeyPatch) 
     assert "PYTHONPATH" not in env
 
 
-def test_dev_refuses_without_the_services(tmp_path: Path) -> None:
+def test_stage_standalone_copies_the_assets_as_the_dockerfile_does(tmp_path: Path) -> None:
+    (tmp_path / ".next/standalone").mkdir(parents=True)
+    (tmp_path / ".next/standalone/server.js").write_text("")
+    (tmp_path / ".next/static/chunks").mkdir(parents=True)
+    (tmp_path / ".next/static/chunks/app.js").write_text("js")
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public/favicon.ico").write_text("ico")
+    native.stage_standalone(tmp_path)
+    assert (tmp_path / ".next/standalone/.next/static/chunks/app.js").read_text() == "js"
+    assert (tmp_path / ".next/standalone/public/favicon.ico").read_text() == "ico"
+
+
+def test_stage_standalone_needs_the_standalone_output(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="output: 'standalone'"):
+        native.stage_standalone(tmp_path)
+
+
+@pytest.mark.parametrize("mode", ["dev", "start"])
+def test_runs_refuse_without_the_services(tmp_path: Path, mode: str) -> None:
     (tmp_path / "polystack.yml").write_text((ROOT / "polystack.yml").read_text())
     with pytest.raises(WorkspaceError, match="make bootstrap"):
-        native.dev(Manifest.load(tmp_path), skip_prepare=True)
+        native.run(Manifest.load(tmp_path), mode, skip_prepare=True)

@@ -3,7 +3,7 @@
 The meta-repo is rendered once per manifest (1, 3 and 12 services of mixed kinds), with
 no git identity configured, as on a fresh CI machine. Each render is then checked the way
 a user meets it: the service repos Copier scaffolded, `copier update` with nothing to do,
-the tool's own `make test`, the lockfile, the Procfile under honcho, and the native
+the tool's own `make test`, the lockfile, the Procfiles under honcho, and the native
 Traefik configuration loaded by the real Traefik binary.
 """
 
@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from commit_checks import check_commit_messages
-from helpers import answers, free_port, git, render, run, tool
+from helpers import answers, edge_rule, free_port, git, render, run, tool
 from manifests import MANIFESTS
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-runtime")]
@@ -155,15 +155,16 @@ def test_the_lockfile_is_current(renders: Callable[[str], Path], case: str) -> N
 
 
 @CASES
-def test_the_procfile_passes_honcho(renders: Callable[[str], Path], case: str) -> None:
+def test_the_procfiles_pass_honcho(renders: Callable[[str], Path], case: str) -> None:
     meta = renders(case)
-    out = run([tool("honcho"), "check"], cwd=meta).stdout
-    for name in ["traefik", *(s["name"] for s in manifest(meta)["services"])]:
-        assert name in out
+    for procfile in ("Procfile", "Procfile.dev"):
+        out = run([tool("honcho"), "-f", procfile, "check"], cwd=meta).stdout
+        for name in ["traefik", "prometheus", *(s["name"] for s in manifest(meta)["services"])]:
+            assert name in out
 
 
 TARGETS = (
-    "setup", "bootstrap", "up", "down", "logs", "ps", "dev", "status", "update",
+    "setup", "bootstrap", "up", "down", "logs", "ps", "dev", "start", "status", "update",
     "update-check", "add-service", "import", "lint", "fmt", "test", "check", "commits-check",
 )  # fmt: skip
 
@@ -180,6 +181,14 @@ def test_the_makefile_has_every_target(renders: Callable[[str], Path]) -> None:
     assert 'tools/workspace add-service "extra" --kind "backend"' in dry
     assert 'tools/workspace import "../mono"  --dir "apps/x"' in dry
     assert "docker compose up --build --detach --wait" in dry
+    # Without Docker's compose, Docker mode says what it needs and names native mode.
+    for target in ("up", "down", "logs", "ps"):
+        done = subprocess.run(["make", target, "COMPOSE=no-such-docker compose"], cwd=meta,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        assert done.returncode != 0
+        assert "Docker with compose is needed" in done.stderr, done.stderr
+        assert "`make dev` runs the platform natively" in done.stderr
+        assert "uv" not in done.stdout  # it stops before installing anything
 
 
 def test_the_tool_s_own_checks_pass(renders: Callable[[str], Path]) -> None:
@@ -204,10 +213,12 @@ def get_json(url: str) -> Any:
 
 
 @contextmanager
-def native_traefik(meta: Path) -> Iterator[tuple[int, Path]]:
+def native_traefik(meta: Path) -> Iterator[tuple[int, int, Path]]:
     """Traefik on free loopback ports with the native config the tool writes."""
-    edge, dashboard = free_port(), free_port()
-    workspace(meta, "native-config", env={"EDGE_PORT": str(edge), "DASHBOARD_PORT": str(dashboard)})
+    edge, dashboard, metrics = free_port(), free_port(), free_port()
+    ports = {"EDGE_PORT": edge, "DASHBOARD_PORT": dashboard, "TRAEFIK_METRICS_PORT": metrics,
+             "PROMETHEUS_PORT": free_port()}  # fmt: skip
+    workspace(meta, "native-config", env={k: str(v) for k, v in ports.items()})
     static = yaml.safe_load((meta / ".native" / "traefik.yml").read_text())
     assert static["entryPoints"]["web"]["address"] == f"127.0.0.1:{edge}"
     log = meta.parent / "traefik.log"
@@ -228,7 +239,7 @@ def native_traefik(meta: Path) -> Iterator[tuple[int, Path]]:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, f"Traefik loaded no route:\n{log.read_text()}"
             time.sleep(0.2)
-        yield dashboard, log
+        yield dashboard, metrics, log
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -238,24 +249,28 @@ def native_traefik(meta: Path) -> Iterator[tuple[int, Path]]:
 def test_traefik_loads_every_route_enabled(renders: Callable[[str], Path], case: str) -> None:
     meta = renders(case)
     services = manifest(meta)["services"]
-    with native_traefik(meta) as (dashboard, log):
+    with native_traefik(meta) as (dashboard, metrics_port, log):
         api = f"http://127.0.0.1:{dashboard}"
         routers = {r["name"]: r for r in get_json(f"{api}/api/http/routers")}
         upstreams = {s["name"]: s for s in get_json(f"{api}/api/http/services")}
-        with urllib.request.urlopen(f"{api}/ping", timeout=2) as ping:
+        internal = f"http://127.0.0.1:{metrics_port}"
+        with urllib.request.urlopen(f"{internal}/ping", timeout=2) as ping:
             assert ping.read() == b"OK"
-        with urllib.request.urlopen(f"{api}/metrics", timeout=2) as metrics:
+        with urllib.request.urlopen(f"{internal}/metrics", timeout=2) as metrics:
             assert b"traefik_config_reloads_total" in metrics.read()
+        # Docker mode's Prometheus config, moved to loopback, passes promtool.
+        run(["promtool", "check", "config", str(meta / ".native" / "prometheus.yml")])
     for service in services:
         router = routers[f"{service['name']}@file"]
         assert router["status"] == "enabled", router
         assert router["entryPoints"] == ["web"]
-        assert router["rule"] == f"PathPrefix(`{service['route']}`)"
+        assert router["rule"] == edge_rule(service["route"])
         assert (router.get("priority") == 1) == (service["route"] == "/"), router
         servers = upstreams[router["service"] + "@file"]["loadBalancer"]["servers"]
         assert servers == [{"url": f"http://127.0.0.1:{service['port']}"}]
-    errors = [line for line in log.read_text().splitlines() if " ERR " in line or " FTL " in line]
-    assert errors == []
+    levels = ('"level":"warn"', '"level":"error"', '"level":"fatal"')
+    noisy = [line for line in log.read_text().splitlines() if any(x in line for x in levels)]
+    assert noisy == []
 
 
 # ---- the workspace tool against real repos ----------------------------------------------
@@ -307,7 +322,7 @@ def test_add_service_renders_it_and_reaches_every_repo(renders: Callable[[str], 
     # The meta-repo and api receive it on their update branch; their own branch stays.
     assert git(meta, "status", "--porcelain") == ""
     changed = set(git(meta, "diff", "--name-only", f"HEAD..{branch}").splitlines())
-    assert {"polystack.yml", "Procfile", "traefik/native/dynamic.yml"} <= changed
+    assert {"polystack.yml", "Procfile", "Procfile.dev", "traefik/native/dynamic.yml"} <= changed
     for repo in (meta, meta / "services" / "api"):
         recorded = yaml.safe_load(git(repo, "show", f"{branch}:.copier-answers.yml"))
         assert recorded["services"] == services

@@ -1,8 +1,10 @@
-"""Run a rendered workspace the way a user does (`make dev`), on free loopback ports."""
+"""Run a rendered workspace the way a user does (`make dev` or `make start`), on free
+loopback ports."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -17,7 +19,9 @@ import yaml
 
 from helpers import free_port, render, stop_group
 
-READY_TIMEOUT = 900  # the first `make dev` installs and builds every service
+READY_TIMEOUT = 900  # the first run installs every service (and `make start` builds them)
+# honcho's prefix: time, process name (padded), bar.
+PREFIXED = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| ?(.*)$")
 
 
 @dataclass
@@ -25,16 +29,21 @@ class Platform:
     root: Path
     edge: str
     dashboard: str
+    prometheus: str
     log: Path
     ports: dict[str, int]
 
     def lines(self, process: str) -> list[str]:
-        """Output lines of one honcho process (`api`, `web`, `traefik`)."""
-        prefix = f" {process}.1 "
+        """Output lines of one process (`api`, `web`, `traefik`, `prometheus`, `system`)."""
         text = self.log.read_text(errors="replace")
-        return [
-            line.split("|", 1)[1] for line in text.splitlines() if prefix in line and "|" in line
-        ]
+        found = (PREFIXED.match(line) for line in text.splitlines())
+        return [m.group(2) for m in found if m and m.group(1) == process]
+
+    def banner(self) -> list[str]:
+        """The links printed once the platform is up, as printed."""
+        text = self.log.read_text(errors="replace")
+        block = text.split("The platform is up after", 1)[1].split("\n\n", 1)[0]
+        return [line.split()[-1] for line in block.splitlines()[1:] if line.strip()]
 
 
 def workspace_services(**routes: tuple[str, str]) -> list[dict[str, Any]]:
@@ -51,45 +60,47 @@ def render_workspace(template: Path, dest: Path, services: list[dict[str, Any]])
 
 
 def _wait_ready(process: subprocess.Popen[bytes], urls: list[str], log: Path) -> None:
+    """Until the run prints its links (each answered), then every URL answers 200."""
     deadline = time.monotonic() + READY_TIMEOUT
     pending = list(urls)
     while pending:
         if process.poll() is not None:
-            raise AssertionError(
-                f"`make dev` exited {process.returncode}:\n{log.read_text()[-6000:]}"
-            )
+            raise AssertionError(f"the run exited {process.returncode}:\n{log.read_text()[-6000:]}")
         if time.monotonic() > deadline:
             raise AssertionError(f"not ready: {pending}\n{log.read_text()[-6000:]}")
-        try:
-            if httpx.get(pending[0], timeout=5).status_code == 200:
-                pending.pop(0)
-                continue
-        except httpx.HTTPError:
-            pass
+        if "The platform is up after" in log.read_text(errors="replace"):
+            try:
+                if httpx.get(pending[0], timeout=60).status_code == 200:
+                    pending.pop(0)
+                    continue
+            except httpx.HTTPError:
+                pass
         time.sleep(1)
 
 
 @contextmanager
 def running(
-    root: Path, ready_paths: list[str], env: dict[str, str] | None = None
+    root: Path, ready_paths: list[str], env: dict[str, str] | None = None, target: str = "dev"
 ) -> Iterator[Platform]:
-    """`make dev` in the foreground of a new session; stopped with Ctrl-C (SIGINT) at the end."""
-    edge, dashboard = free_port(), free_port()
+    """`make dev` (or `make start`) in the foreground of a new session; stopped with Ctrl-C
+    (SIGINT) at the end."""
+    ports = {key: free_port() for key in ("EDGE_PORT", "DASHBOARD_PORT", "TRAEFIK_METRICS_PORT",
+                                          "PROMETHEUS_PORT")}  # fmt: skip
     manifest = yaml.safe_load((root / "polystack.yml").read_text())
-    ports = {s["name"]: s["port"] for s in manifest["services"]}
-    log = root / "dev.log"
-    full_env = {**os.environ, "EDGE_PORT": str(edge), "DASHBOARD_PORT": str(dashboard),
+    services = {s["name"]: s["port"] for s in manifest["services"]}
+    log = root / f"{target}.log"
+    full_env = {**os.environ, **{k: str(v) for k, v in ports.items()},
                 "NEXT_TELEMETRY_DISABLED": "1", **(env or {})}  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
-            ["make", "dev"], cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+            ["make", target], cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-    platform = Platform(
-        root, f"http://127.0.0.1:{edge}", f"http://127.0.0.1:{dashboard}", log, ports
-    )
+    loopback = "http://127.0.0.1:{}".format
+    platform = Platform(root, loopback(ports["EDGE_PORT"]), loopback(ports["DASHBOARD_PORT"]),
+                        loopback(ports["PROMETHEUS_PORT"]), log, services)  # fmt: skip
     try:
         _wait_ready(process, [platform.edge + path for path in ready_paths], log)
         yield platform
     finally:
-        stop_group(process, signal.SIGINT, timeout=60)  # Ctrl-C, as a user stops `make dev`
+        stop_group(process, signal.SIGINT, timeout=60)  # Ctrl-C, as a user stops it

@@ -113,19 +113,24 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_native_config(args: argparse.Namespace) -> int:
-    from workspace import native
+    from workspace import native_config
 
     manifest = _root(args)
-    folder = native.write_config(manifest.root, native.load_settings(manifest.root))
-    print(folder)
+    print(native_config.write_configs(manifest, native_config.load_settings(manifest.root)))
     return 0
 
 
-def cmd_dev(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from workspace import native
 
-    native.dev(_root(args), skip_prepare=args.skip_prepare)
-    return 0  # not reached: dev replaces this process with honcho
+    return native.run(_root(args), args.mode, skip_prepare=args.skip_prepare)
+
+
+def cmd_await_services(args: argparse.Namespace) -> int:
+    from workspace import native
+
+    native.await_services(_root(args))
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -178,12 +183,17 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--map", help="a YAML list of {name, kind, dir, route?, port?}")
     imp.set_defaults(func=cmd_import)
 
-    dev = sub.add_parser("dev", help="run the platform natively in the foreground")
-    dev.add_argument("--skip-prepare", action="store_true", help="no install or build first")
-    dev.set_defaults(func=cmd_dev)
+    for mode, what in (("dev", "the development loop: reload on every edit"),
+                       ("start", "production-like: the images' commands, natively")):  # fmt: skip
+        run = sub.add_parser(mode, help=f"run the platform natively in the foreground ({what})")
+        run.add_argument("--skip-prepare", action="store_true", help="no install or build first")
+        run.set_defaults(func=cmd_run, mode=mode)
     sub.add_parser(
-        "native-config", help="write Traefik's native static config and the shared env"
+        "native-config", help="write Traefik's and Prometheus's native configs into .native/"
     ).set_defaults(func=cmd_native_config)
+    sub.add_parser(
+        "await-services", help="wait until every service answers its health check on loopback"
+    ).set_defaults(func=cmd_await_services)
     return top
 
 

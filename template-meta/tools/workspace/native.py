@@ -1,106 +1,30 @@
-"""Native mode: the platform as local processes (Traefik, uvicorn, `next start`) under honcho.
+"""Native mode: the platform as local processes under honcho, behind the real Traefik.
 
-The Procfile and Traefik's routes (traefik/native/dynamic.yml) are rendered from the
-manifest by Copier. This module writes what depends on the machine: Traefik's static configuration
-(ports from EDGE_PORT and DASHBOARD_PORT) and the environment shared by every process.
+Two runs share everything but their commands: `make dev` (Procfile.dev: uvicorn with reload,
+`next dev`) is the development loop, `make start` (Procfile: uvicorn, Next's standalone
+server, as the images run them) the production-like one. Copier renders both Procfiles and
+Traefik's routes from the manifest; native_config.py writes what depends on this machine.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+import time
 from pathlib import Path
-from typing import Any
 
-import yaml
-from honcho.environ import parse as parse_env
-
+from workspace import links
 from workspace.manifest import Manifest, ServiceEntry, WorkspaceError
+from workspace.native_config import Settings, load_settings, write_configs
 
-NATIVE_DIR = ".native"
-PROCFILE = "Procfile"
-DYNAMIC_CONFIG = Path("traefik") / "native" / "dynamic.yml"
-DEFAULT_EDGE_PORT, DEFAULT_DASHBOARD_PORT = 8080, 8081
-# Settings of the meta-repo's .env that every native process receives.
-SHARED_ENV = ("OTEL_EXPORTER_OTLP_ENDPOINT", "LOG_LEVEL", "LOG_FORMAT")
+PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
 # Variables of the tool's own environment that must not leak into a service's tools.
 PRIVATE_ENV = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "UV_PROJECT_ENVIRONMENT")
-
-
-@dataclass(frozen=True)
-class Settings:
-    edge_port: int
-    dashboard_port: int
-    shared_env: Mapping[str, str]
-
-
-def _port(values: Mapping[str, str], key: str, default: int) -> int:
-    text = values.get(key, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise WorkspaceError(f"{key}={text!r} is not a port number (1-65535)")
-    return int(text)
-
-
-def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from the meta-repo's .env, overridden by the environment."""
-    env_file = root / ".env"
-    values = parse_env(env_file.read_text(encoding="utf-8")) if env_file.is_file() else {}
-    values.update(os.environ if environ is None else environ)
-    edge = _port(values, "EDGE_PORT", DEFAULT_EDGE_PORT)
-    dashboard = _port(values, "DASHBOARD_PORT", DEFAULT_DASHBOARD_PORT)
-    if edge == dashboard:
-        raise WorkspaceError(f"EDGE_PORT and DASHBOARD_PORT are both {edge}: give them two ports")
-    shared = {key: values[key] for key in SHARED_ENV if values.get(key)}
-    return Settings(edge, dashboard, shared)
-
-
-def static_config(root: Path, settings: Settings) -> dict[str, Any]:
-    """Traefik's static configuration: loopback only, JSON access log, Prometheus, file routes."""
-    config: dict[str, Any] = {
-        "entryPoints": {
-            "web": {"address": f"127.0.0.1:{settings.edge_port}"},
-            # api@internal (dashboard), ping and metrics share this loopback entrypoint.
-            "traefik": {"address": f"127.0.0.1:{settings.dashboard_port}"},
-        },
-        "providers": {"file": {"filename": str(root / DYNAMIC_CONFIG), "watch": True}},
-        "api": {"dashboard": True, "insecure": True},
-        "ping": {"entryPoint": "traefik"},
-        "metrics": {
-            "prometheus": {
-                "entryPoint": "traefik",
-                "addEntryPointsLabels": True,
-                "addRoutersLabels": True,
-                "addServicesLabels": True,
-            }
-        },
-        "log": {"level": "INFO"},
-        "accessLog": {"format": "json"},
-        "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
-    }
-    endpoint = settings.shared_env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-    if endpoint:
-        config["tracing"] = {
-            "serviceName": "traefik",
-            "otlp": {"http": {"endpoint": endpoint.rstrip("/") + "/v1/traces"}},
-        }
-    return config
-
-
-def write_config(root: Path, settings: Settings) -> Path:
-    """Write .native/traefik.yml and .native/env; returns the folder."""
-    folder = root / NATIVE_DIR
-    folder.mkdir(exist_ok=True)
-    header = "# Written by `make dev` from .env and EDGE_PORT/DASHBOARD_PORT; do not edit.\n"
-    config = yaml.safe_dump(static_config(root, settings), sort_keys=False)
-    (folder / "traefik.yml").write_text(header + config, encoding="utf-8")
-    lines = [f"{key}={value}" for key, value in settings.shared_env.items()]
-    (folder / "env").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return folder
+PROMETHEUS = "prometheus"
+READY_TIMEOUT = 600.0  # a first run compiles every frontend page it is asked for
 
 
 def child_env() -> dict[str, str]:
@@ -110,62 +34,104 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def prepare_commands(service: ServiceEntry) -> list[list[str]]:
+def prepare_commands(service: ServiceEntry, mode: str) -> list[list[str]]:
+    """Installs, and for `make start` the production build; `make dev` builds nothing."""
     if service.is_backend:
-        return [["uv", "sync"]]
-    return [["pnpm", "install", "--frozen-lockfile"], ["pnpm", "build"]]
+        return [["uv", "sync", "--frozen", "--quiet"]]
+    install = ["pnpm", "install", "--frozen-lockfile", "--reporter=silent"]
+    return [install, ["pnpm", "build"]] if mode == "start" else [install]
 
 
-def prepare(manifest: Manifest) -> None:
-    """Install each service's dependencies and build the frontends."""
+def stage_standalone(path: Path) -> None:
+    """Copy the static assets beside Next's standalone server, as the Dockerfile does."""
+    standalone = path / ".next" / "standalone"
+    if not (standalone / "server.js").is_file():
+        raise WorkspaceError(f"{standalone}/server.js is missing: does next.config keep "
+                             "output: 'standalone'?")  # fmt: skip
+    for source, dest in ((path / "public", standalone / "public"),
+                         (path / ".next" / "static", standalone / ".next" / "static")):  # fmt: skip
+        if source.is_dir():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(source, dest)
+
+
+def prepare(manifest: Manifest, mode: str) -> None:
+    """Install each service's dependencies; for `make start`, build the frontends."""
     for service in manifest.services:
         path = manifest.service_dir(service.name)
         if service.is_backend:
             (path / "data").mkdir(exist_ok=True)  # where the default SQLite database lives
-        for command in prepare_commands(service):
+        for command in prepare_commands(service, mode):
             print(f"==> {service.name}: {' '.join(command)}", flush=True)
             done = subprocess.run(command, cwd=path, env=child_env(), check=False)
             if done.returncode != 0:
                 raise WorkspaceError(f"{' '.join(command)} failed in {path}")
+        if mode == "start" and service.is_frontend:
+            stage_standalone(path)
 
 
-def urls(manifest: Manifest, settings: Settings) -> list[str]:
-    origin = f"http://127.0.0.1:{settings.edge_port}"
-    lines = [f"platform    {origin}/"]
-    for service in manifest.services:
-        route = service.route.rstrip("/") + "/"
-        lines.append(
-            f"{service.name:<11} {origin}{route}  (direct: http://127.0.0.1:{service.port})"
-        )
-    lines.append(f"dashboard   http://127.0.0.1:{settings.dashboard_port}/dashboard/")
-    lines.append(f"metrics     http://127.0.0.1:{settings.dashboard_port}/metrics")
-    return lines
-
-
-def honcho_command(root: Path) -> list[str]:
-    return [
-        sys.executable, "-m", "honcho", "--app-root", str(root), "--procfile", PROCFILE,
-        "--env", f"{NATIVE_DIR}/env", "start",
-    ]  # fmt: skip
-
-
-def check_ready(manifest: Manifest) -> None:
+def check_ready(manifest: Manifest, mode: str) -> None:
     missing = [s.name for s in manifest.services if not manifest.service_dir(s.name).is_dir()]
     if missing:
         raise WorkspaceError(f"missing under services/: {', '.join(missing)}; run `make bootstrap`")
-    if not (manifest.root / PROCFILE).is_file():
-        raise WorkspaceError(f"{PROCFILE} is missing: run `make update` to render it again")
+    if not (manifest.root / PROCFILES[mode]).is_file():
+        raise WorkspaceError(f"{PROCFILES[mode]} is missing: run `make update` to render it again")
 
 
-def dev(manifest: Manifest, *, skip_prepare: bool = False) -> None:
-    """Prepare, configure and run the platform in the foreground; Ctrl-C stops it all."""
-    check_ready(manifest)
-    settings = load_settings(manifest.root)
-    write_config(manifest.root, settings)
-    if not skip_prepare:
-        prepare(manifest)
-    print("\n".join(["", "The platform (Ctrl-C stops everything):", *urls(manifest, settings), ""]))
+def processes(root: Path, mode: str) -> dict[str, str]:
+    """The Procfile's processes; Prometheus only where it is installed."""
+    from honcho.environ import parse_procfile
+
+    found = dict(parse_procfile((root / PROCFILES[mode]).read_text(encoding="utf-8")).processes)
+    if PROMETHEUS in found and shutil.which(PROMETHEUS) is None:
+        del found[PROMETHEUS]
+    return found
+
+
+def announce_when_ready(
+    manifest: Manifest, settings: Settings, names: set[str], started: float
+) -> None:
+    """Print the links once every one of them answers (from a thread beside honcho)."""
+    printed = links.links(manifest, settings, prometheus=PROMETHEUS in names)
+    if links.wait_until_up([url for _, url in printed], READY_TIMEOUT):
+        banner = links.banner(printed, time.monotonic() - started)
+    else:
+        banner = "\nSome links did not answer in time; see the processes' output above.\n"
+    sys.stdout.write(banner)
     sys.stdout.flush()
-    os.chdir(manifest.root)
-    command = honcho_command(manifest.root)
-    os.execve(command[0], command, child_env())
+
+
+def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
+    """Prepare, configure and run the platform in the foreground; Ctrl-C stops it all."""
+    from honcho.manager import Manager
+    from honcho.printer import Printer
+
+    started = time.monotonic()
+    check_ready(manifest, mode)
+    settings = load_settings(manifest.root)
+    write_configs(manifest, settings)
+    if not skip_prepare:
+        prepare(manifest, mode)
+    found = processes(manifest.root, mode)
+    if PROMETHEUS not in found:
+        print("Prometheus is not installed: the platform runs without it "
+              "(on Debian: apt-get install prometheus).")  # fmt: skip
+    manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
+    env = {**child_env(), **settings.process_env()}
+    for name, command in found.items():
+        manager.add_process(name, command, env=env, cwd=str(manifest.root))
+    watcher = threading.Thread(
+        target=announce_when_ready, args=(manifest, settings, set(found), started), daemon=True
+    )
+    watcher.start()
+    manager.loop()
+    return int(manager.returncode or 0)
+
+
+def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:
+    """Wait until every service answers its health check on loopback, so that Traefik's
+    first health checks find them up (it starts right after)."""
+    urls = [links.loopback_health(s) for s in manifest.services]
+    if not links.wait_until_up(urls, timeout):
+        print(f"some services are not up after {timeout:.0f} s: starting Traefik anyway",
+              flush=True)  # fmt: skip

@@ -27,7 +27,7 @@ CONSOLE_FORMAT = (
     "<dim>request_id={extra[request_id]} trace_id={extra[trace_id]}</dim>"
 )
 # Loggers of libraries that log through the standard library.
-ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic")
+ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "sqlalchemy", "alembic")
 
 
 def _add_context(record: Record) -> None:
@@ -89,6 +89,10 @@ def configure_logging(level: str, fmt: Literal["json", "console"]) -> None:
         routed = logging.getLogger(name)
         routed.handlers = []
         routed.propagate = True
+    # The app logs each request itself, probes excepted: uvicorn's access log would repeat
+    # them, also under `serve --reload`, which builds the app after uvicorn set its loggers.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers, access.propagate = [], False
     # SQL statements only at DEBUG: they are noisy and may carry data.
     logging.getLogger("sqlalchemy.engine").setLevel(
         logging.INFO if level in ("TRACE", "DEBUG") else logging.WARNING

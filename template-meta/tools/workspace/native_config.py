@@ -1,0 +1,145 @@
+"""Native mode's configuration: what depends on this machine (ports, the OTLP endpoint),
+laid over the files Docker mode uses, so both modes share one Traefik static config (its
+hardening included) and one Prometheus scrape config with its alert rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workspace.manifest import Manifest, WorkspaceError
+
+NATIVE_DIR = ".native"
+TRAEFIK_STATIC = Path("traefik") / "compose" / "traefik.yml"
+DYNAMIC_CONFIG = Path("traefik") / "native" / "dynamic.yml"
+PROMETHEUS_DIR = Path("observability") / "prometheus"
+# Every port native mode listens on, from .env or the environment, with its default.
+PORTS = {"EDGE_PORT": 8080, "DASHBOARD_PORT": 8081, "TRAEFIK_METRICS_PORT": 8082,
+         "PROMETHEUS_PORT": 9090}  # fmt: skip
+# Settings of the meta-repo's .env that every native process receives.
+SHARED_ENV = ("OTEL_EXPORTER_OTLP_ENDPOINT", "LOG_LEVEL", "LOG_FORMAT")
+HEADER = "# Written by `make dev` / `make start` from {source} and .env; do not edit.\n"
+
+
+@dataclass(frozen=True)
+class Settings:
+    ports: Mapping[str, int]
+    shared_env: Mapping[str, str]
+
+    @property
+    def edge(self) -> str:
+        return f"http://127.0.0.1:{self.ports['EDGE_PORT']}"
+
+    @property
+    def dashboard(self) -> str:
+        return f"http://127.0.0.1:{self.ports['DASHBOARD_PORT']}"
+
+    @property
+    def prometheus(self) -> str:
+        return f"http://127.0.0.1:{self.ports['PROMETHEUS_PORT']}"
+
+    def process_env(self) -> dict[str, str]:
+        """What every process receives: the shared settings and the ports (the Procfile
+        passes PROMETHEUS_PORT to Prometheus)."""
+        return {**self.shared_env, **{key: str(port) for key, port in self.ports.items()}}
+
+
+def _port(values: Mapping[str, str], key: str, default: int) -> int:
+    text = values.get(key, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise WorkspaceError(f"{key}={text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the meta-repo's .env, overridden by the environment."""
+    from honcho.environ import parse as parse_env
+
+    env_file = root / ".env"
+    values = parse_env(env_file.read_text(encoding="utf-8")) if env_file.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    ports = {key: _port(values, key, default) for key, default in PORTS.items()}
+    by_port: dict[int, list[str]] = {}
+    for key, port in ports.items():
+        by_port.setdefault(port, []).append(key)
+    for port, keys in by_port.items():
+        if len(keys) > 1:
+            raise WorkspaceError(f"{' and '.join(keys)} are all {port}: give each its own port")
+    shared = {key: values[key] for key in SHARED_ENV if values.get(key)}
+    return Settings(ports, shared)
+
+
+def traefik_static(root: Path, settings: Settings) -> dict[str, Any]:
+    """Docker mode's static config with loopback addresses, the native routes and this
+    machine's trace endpoint (none: no tracing)."""
+    config: dict[str, Any] = yaml.safe_load((root / TRAEFIK_STATIC).read_text(encoding="utf-8"))
+    entrypoints = config["entryPoints"]
+    for name, key in (("web", "EDGE_PORT"), ("dashboard", "DASHBOARD_PORT"),
+                      ("metrics", "TRAEFIK_METRICS_PORT")):  # fmt: skip
+        entrypoints[name]["address"] = f"127.0.0.1:{settings.ports[key]}"
+    config["providers"] = {"file": {"filename": str(root / DYNAMIC_CONFIG), "watch": True}}
+    endpoint = settings.shared_env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if endpoint:
+        config["tracing"]["otlp"]["http"]["endpoint"] = endpoint.rstrip("/") + "/v1/traces"
+    else:
+        config.pop("tracing", None)
+    return config
+
+
+def _loopback_targets(manifest: Manifest, settings: Settings) -> dict[str, str]:
+    """Docker mode's hosts, as native mode runs them; a service keeps its port."""
+    hosts = {s.name: "127.0.0.1" for s in manifest.services}
+    return {
+        **hosts,
+        "traefik": f"127.0.0.1:{settings.ports['TRAEFIK_METRICS_PORT']}",
+        "localhost": f"127.0.0.1:{settings.ports['PROMETHEUS_PORT']}",
+    }
+
+
+def _rewrite(target: str, hosts: Mapping[str, str]) -> str | None:
+    host, _, port = target.rpartition(":")
+    mapped = hosts.get(host)
+    if mapped is None:
+        return None  # not run natively (the collector, Tempo)
+    return mapped if ":" in mapped else f"{mapped}:{port}"
+
+
+def prometheus_config(manifest: Manifest, settings: Settings) -> dict[str, Any]:
+    """Docker mode's scrape config with every target that runs natively moved to loopback,
+    the others dropped; the same alert rules."""
+    source = manifest.root / PROMETHEUS_DIR
+    config: dict[str, Any] = yaml.safe_load((source / "prometheus.yml").read_text(encoding="utf-8"))
+    hosts = _loopback_targets(manifest, settings)
+    jobs = []
+    for job in config.get("scrape_configs", []):
+        groups = []
+        for group in job.get("static_configs", []):
+            targets = [t for t in (_rewrite(t, hosts) for t in group["targets"]) if t]
+            if targets:
+                groups.append({**group, "targets": targets})
+        if groups:
+            jobs.append({**job, "static_configs": groups})
+    config["scrape_configs"] = jobs
+    config["rule_files"] = [str(source / rule) for rule in config.get("rule_files", [])]
+    return config
+
+
+def write_configs(manifest: Manifest, settings: Settings) -> Path:
+    """Write .native/traefik.yml and .native/prometheus.yml; returns the folder."""
+    folder = manifest.root / NATIVE_DIR
+    folder.mkdir(exist_ok=True)
+    for name, source, config in (
+        ("traefik.yml", TRAEFIK_STATIC, traefik_static(manifest.root, settings)),
+        ("prometheus.yml", PROMETHEUS_DIR / "prometheus.yml",
+         prometheus_config(manifest, settings)),
+    ):  # fmt: skip
+        text = HEADER.format(source=source) + yaml.safe_dump(config, sort_keys=False)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
