@@ -180,9 +180,10 @@ GUIDES: dict[str, Guide] = {
                 "bootstrap",
                 "clone each missing service at its pinned ref; render it when it has no repo yet",
             ),
-            ("up / down", "start / stop the platform in Docker"),
+            ("up / down", "start / stop the platform in Docker (needs Docker with compose)"),
             ("logs / ps", "follow the logs / list the containers of the Docker platform"),
-            ("dev", "run the platform natively in the foreground and print its URLs"),
+            ("dev", "run the platform natively with reload on every edit, and print its links"),
+            ("start", "run the platform natively as its images do (production-like)"),
             (
                 "status",
                 "branch, uncommitted changes, ahead/behind and template version of every repo",
@@ -218,7 +219,7 @@ GUIDES: dict[str, Guide] = {
             ("polystack.yml", "the manifest: every service, its port, route, repo, ref, owners"),
             ("services/", "each service's own git repo (not part of this one)"),
             ("compose.yaml", "the platform in Docker"),
-            ("Procfile", "the platform natively (`make dev`)"),
+            ("Procfile.dev, Procfile", "the platform natively (`make dev`, `make start`)"),
             ("traefik/", "the edge's routes, for Docker and native mode"),
             ("observability/", "collector, Prometheus, Grafana and Tempo configs"),
             ("deploy/", "the platform on Kubernetes and Swarm"),
@@ -228,7 +229,7 @@ GUIDES: dict[str, Guide] = {
         never_commit=(
             _SECRETS,
             ("services/", "every service is its own repo, with its own history"),
-            (".native/", "what `make dev` writes"),
+            (".native/", "what `make dev` and `make start` write"),
             (".venv/", "the virtualenv `make setup` creates"),
         ),
         conventions=(
