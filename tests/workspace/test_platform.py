@@ -258,7 +258,10 @@ async def edited() -> dict[str, str]:
     )
 
     def reloaded() -> bool:
-        reply = httpx.get(f"{platform.edge}/api/edited", timeout=30)
+        try:
+            reply = httpx.get(f"{platform.edge}/api/edited", timeout=30)
+        except httpx.HTTPError as error:  # the worker is still restarting
+            raise AssertionError(error) from error
         assert reply.status_code == 200, reply.text
         return bool(reply.json() == {"edited": marker})
 
