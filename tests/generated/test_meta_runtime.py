@@ -189,6 +189,12 @@ def test_the_makefile_has_every_target(renders: Callable[[str], Path]) -> None:
         assert "Docker with compose is needed" in done.stderr, done.stderr
         assert "`make dev` runs the platform natively" in done.stderr
         assert "uv" not in done.stdout  # it stops before installing anything
+    # An activated virtualenv of another project (the suite's, under `make demo`) is not
+    # passed to uv, which would warn about it at every call.
+    foreign = {"VIRTUAL_ENV": str(meta.parent / "elsewhere" / ".venv"),
+               "UV_PYTHON_DOWNLOADS": "never"}  # fmt: skip
+    done = run(["make", "setup", "status"], cwd=meta, env=foreign)
+    assert "VIRTUAL_ENV" not in done.stdout, done.stdout
 
 
 def test_the_tool_s_own_checks_pass(renders: Callable[[str], Path]) -> None:
