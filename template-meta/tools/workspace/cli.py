@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workspace import add_service, gitrepo, scaffold, update
+from workspace import add_service, gitrepo, infra, scaffold, update
 from workspace.manifest import Manifest, WorkspaceError, template_version
 
 
@@ -133,6 +133,25 @@ def cmd_await_services(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_infra_check(args: argparse.Namespace) -> int:
+    results = infra.infra_check(_root(args), checkov=args.checkov)
+    failed = 0
+    for check, problems in results:
+        print(f"{check:<40} {'ok' if not problems else f'{len(problems)} problems'}")
+        for problem in problems:
+            print(f"  {problem}")
+        failed += bool(problems)
+    if failed:
+        print(f"\n{failed} of {len(results)} infrastructure checks failed: fix the lines above.")
+        return 1
+    print("\nThe Terraform modules pass every offline check; validate and plan run in CI.")
+    return 0
+
+
+def cmd_infra(args: argparse.Namespace) -> int:
+    return infra.run_terraform(_root(args), args.cloud, args.action)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="workspace", description=__doc__)
     top.add_argument("--root", default=".", help="the meta-repo (default: the current folder)")
@@ -194,6 +213,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "await-services", help="wait until every service answers its health check on loopback"
     ).set_defaults(func=cmd_await_services)
+    infra_check = sub.add_parser(
+        "infra-check", help="offline checks of deploy/terraform: parse, format, names, checkov"
+    )
+    infra_check.add_argument("--checkov", default="checkov", help="the checkov executable")
+    infra_check.set_defaults(func=cmd_infra_check)
+    run = sub.add_parser("infra", help="terraform (or tofu) init, then plan or apply, of a cloud")
+    run.add_argument("action", choices=["plan", "apply"])
+    run.add_argument("--cloud", required=True, help=", ".join(infra.CLOUDS))
+    run.set_defaults(func=cmd_infra)
     return top
 
 

@@ -1,0 +1,4 @@
+# State lives in an Object Storage bucket through Terraform's S3 backend; backend.hcl names it.
+terraform {
+  backend "s3" {}
+}
