@@ -54,6 +54,8 @@ def _commands(*rows: tuple[str, str]) -> tuple[Command, ...]:
                  for targets, does in rows)  # fmt: skip
 
 
+# Every repo runs its pull-request workflows locally (its README says how).
+_CI_LOCAL = ("ci-local", "the pull-request workflows with act in Docker, else the same Make targets")
 # Every repo keeps these out of git (its .gitignore says so; a test holds it to that).
 _SECRETS = (".env", "local settings and secrets: copy `.env.example`, which lists every variable")
 _SHARED_CONVENTIONS = (
@@ -83,6 +85,7 @@ GUIDES: dict[str, Guide] = {
                 "commits-check FROM=origin/dev",
                 "check that every commit since FROM is a Conventional Commit, as CI does",
             ),
+            _CI_LOCAL,
             ("bench", "serve on loopback; req/s and p99 with and without instrumentation"),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
@@ -137,6 +140,7 @@ GUIDES: dict[str, Guide] = {
                 "fail when either is stale",
             ),
             ("check", "lint, typecheck, test, gen-api-check, build, e2e: everything CI runs"),
+            _CI_LOCAL,
             ("bench", "build time, standalone output size and first-load JavaScript of `/`"),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
@@ -214,6 +218,15 @@ GUIDES: dict[str, Guide] = {
                 "commits-check FROM=origin/dev",
                 "check that every commit since FROM is a Conventional Commit, as CI does",
             ),
+            (
+                "infra-check",
+                "offline checks of `deploy/terraform`: parse, format, names, databases, checkov",
+            ),
+            (
+                "infra-plan CLOUD=aws / infra-apply CLOUD=aws",
+                "`terraform` (or `tofu`) init and plan / apply of one cloud's module",
+            ),
+            _CI_LOCAL,
         ),
         layout=(
             ("polystack.yml", "the manifest: every service, its port, route, repo, ref, owners"),
@@ -223,14 +236,15 @@ GUIDES: dict[str, Guide] = {
             ("Procfile", "the platform natively, as its images run it (`make start`)"),
             ("traefik/", "the edge's routes, for Docker and native mode"),
             ("observability/", "collector, Prometheus, Grafana and Tempo configs"),
-            ("deploy/", "the platform on Kubernetes and Swarm"),
+            ("deploy/", "the platform on Kubernetes and Swarm, and Terraform for four clouds"),
             ("tools/workspace/", "the tool behind `make bootstrap`, `make dev` and `make update`"),
-            ("docs/", "architecture, contracts, branches and environments, rollback, decisions"),
+            ("docs/", "architecture, contracts, branches, rollback, deploying, decisions"),
         ),
         never_commit=(
             _SECRETS,
             ("services/", "every service is its own repo, with its own history"),
             (".native/", "what `make dev` and `make start` write"),
+            (".terraform/", "the providers `terraform init` downloads"),
             (".venv/", "the virtualenv `make setup` creates"),
         ),
         conventions=(

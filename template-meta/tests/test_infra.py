@@ -100,8 +100,10 @@ def report(failed: list[dict[str, object]], skipped: list[dict[str, object]]) ->
 
 
 def test_checkov_failures_of_any_severity_are_problems() -> None:
-    failed: dict[str, object] = {"check_id": "CKV_AWS_1", "check_name": "something", "resource": "aws_x.y",
-              "file_path": "/aws/x.tf", "file_line_range": [3, 9], "severity": None}  # fmt: skip
+    failed: dict[str, object] = {
+        "check_id": "CKV_AWS_1", "check_name": "something", "resource": "aws_x.y",
+        "file_path": "/aws/x.tf", "file_line_range": [3, 9], "severity": None,
+    }  # fmt: skip
     problems = infra.checkov_findings(report([failed], []), Path("deploy/terraform"))
     assert problems == ["deploy/terraform/aws/x.tf:3: CKV_AWS_1 something (aws_x.y)"]
 

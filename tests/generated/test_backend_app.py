@@ -77,12 +77,15 @@ def jwt_repo(
     )
 
 
-def test_defaults_pass_make_check_on_postgresql(
+def test_defaults_pass_make_ci_local_on_postgresql(
     default_repo: Path, make_env: dict[str, str], postgres: str
 ) -> None:
+    """`make ci-local` without act or Docker: CI's Make targets, the tests on PostgreSQL as in
+    CI (its targets are `make check`'s and `make setup`: this runs both)."""
     url = create_database(postgres, "backend_app_check")
     env = {**make_env, "TEST_DATABASE_URL": url}
-    output = run(["make", "check"], cwd=default_repo, env=env, timeout=CHECK_TIMEOUT).stdout
+    output = run(["make", "ci-local"], cwd=default_repo, env=env, timeout=CHECK_TIMEOUT).stdout
+    assert "Running the Make targets CI runs instead: setup lint typecheck" in output
     assert "Required test coverage of 80" in output
     assert " passed" in output
     assert not re.search(r"\d+ (skipped|xfailed)", output)

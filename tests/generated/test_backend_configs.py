@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from local_ci import check_local_ci
 
 from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import free_port, render, run, tool
@@ -178,6 +179,10 @@ def test_ci_steps_call_the_makefile(backend: Backend) -> None:
         assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), target
     services = ci["jobs"]["test"]["services"]
     assert services["postgres"]["image"].startswith("postgres:16")
+
+
+def test_ci_runs_locally_with_act_or_the_same_make_targets(backend: Backend) -> None:
+    check_local_ci(backend.root)
 
 
 def test_uv_is_pinned_alike_in_the_image_and_in_ci(backend: Backend) -> None:

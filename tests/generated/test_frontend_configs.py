@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from local_ci import check_local_ci
 
 from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import ROOT, free_port, render, run, tool
@@ -148,6 +149,12 @@ def test_ci_steps_call_existing_make_targets(renders: dict[str, Path]) -> None:
     assert {"setup", "lint", "typecheck", "test", "build", "e2e"} <= set(targets)
     for target in targets:
         run(["make", "-n", target], cwd=out)
+
+
+def test_ci_runs_locally_with_act_or_the_same_make_targets(
+    renders: dict[str, Path], variant: str
+) -> None:
+    check_local_ci(renders[variant])
 
 
 def test_yaml_passes_yamllint(renders: dict[str, Path], variant: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
+from local_ci import check_local_ci
 
 from helpers import edge_rule, free_port, render, run, tool
 from manifests import MANIFESTS
@@ -575,6 +576,48 @@ def test_integration_workflow_checks_out_every_service_at_its_pinned_ref(meta: M
     assert "python ci/smoke.py" in commands
 
 
+def test_ci_runs_locally_with_act_or_the_same_make_targets(meta: Meta) -> None:
+    check_local_ci(meta.root)
+
+
+def action_pins(workflow: dict[str, Any]) -> dict[str, str]:
+    """action -> the commit every step of the workflow pins it to."""
+    pins: dict[str, str] = {}
+    for job in workflow["jobs"].values():
+        for step in job.get("steps", []):
+            if "uses" in step:
+                action, _, ref = step["uses"].partition("@")
+                assert re.fullmatch(r"[0-9a-f]{40}", ref), step["uses"]
+                assert pins.setdefault(action, ref) == ref, step["uses"]
+    return pins
+
+
+def test_infra_workflow_plans_each_cloud_with_short_lived_credentials(meta: Meta) -> None:
+    workflow = meta.root / ".github/workflows/infra.yml"
+    run([tool("actionlint"), str(workflow)], cwd=meta.root)
+    run([tool("zizmor"), "--offline", "--min-severity", "low", str(workflow)], cwd=meta.root)
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)])
+    loaded = meta.load(".github/workflows/infra.yml")
+    triggers = loaded.get("on") or loaded[True]  # YAML 1.1 reads `on` as true
+    assert "deploy/terraform/**" in triggers["pull_request"]["paths"]
+    assert loaded["permissions"] == {}
+    offline, plan = loaded["jobs"]["offline"], loaded["jobs"]["plan"]
+    assert [s["run"] for s in offline["steps"] if "run" in s] == ["make infra-check"]
+    assert plan["permissions"] == {"contents": "read", "id-token": "write"}
+    commands = [s["run"].split()[:2] for s in plan["steps"] if "run" in s and "if" not in s]
+    assert commands == [["terraform", "fmt"], ["terraform", "init"], ["terraform", "validate"],
+                        ["terraform", "plan"]]  # fmt: skip
+    uses = {s["uses"].split("@")[0]: s for s in plan["steps"] if "uses" in s}
+    assert "role-to-assume" in uses["aws-actions/configure-aws-credentials"]["with"]
+    assert "workload_identity_provider" in uses["google-github-actions/auth"]["with"]
+    assert not any("aws-access-key-id" in s.get("with", {}) for s in plan["steps"])
+    # An action the other workflows use is pinned to the same commit here.
+    pins = action_pins(loaded)
+    for other in (meta.root / ".github/workflows").glob("*.yml"):
+        for action, ref in action_pins(yaml.safe_load(other.read_text())).items():
+            assert pins.get(action, ref) == ref, (action, other.name)
+
+
 class StubPlatform(http.server.BaseHTTPRequestHandler):
     """Answers as the platform's contract says, for the routes of one manifest."""
 
@@ -645,7 +688,15 @@ def test_smoke_checks_pass_on_the_contract_and_fail_off_it(meta: Meta, broken: b
 
 # ---- docs -----------------------------------------------------------------------------------
 
-DOCS = ("architecture", "contracts", "debugging", "rollback", "migrating")
+DOCS = (
+    "architecture",
+    "contracts",
+    "debugging",
+    "rollback",
+    "migrating",
+    "deploy",
+    *(f"deploy-{cloud}" for cloud in ("aws", "gcp", "digitalocean", "ovh")),
+)
 
 
 def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> None:
@@ -669,3 +720,18 @@ def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> Non
             assert (
                 meta.root / part.strip("`").replace("<name>", meta.resolved[0]["name"])
             ).exists(), part
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "digitalocean", "ovh"])
+def test_each_cloud_s_guide_goes_from_an_empty_account_to_teardown(meta: Meta, cloud: str) -> None:
+    guide = (meta.root / "docs" / f"deploy-{cloud}.md").read_text()
+    for heading in ("## 1. ", "## 2. Settings and apply", "## Costs of the default sizes",
+                    "## Tear down"):  # fmt: skip
+        assert heading in guide, heading
+    assert f"make infra-plan CLOUD={cloud}" in guide and f"make infra-apply CLOUD={cloud}" in guide
+    assert "destroy" in guide.split("## Tear down")[1]
+    for backend in meta.backends:
+        assert f"`{backend['name'].replace('-', '_')}`" in guide
+    overview = (meta.root / "docs" / "deploy.md").read_text()
+    assert "`terraform validate` and `terraform plan` need the providers" in overview
+    assert "from the internet" in overview

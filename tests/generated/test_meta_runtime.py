@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -166,6 +167,7 @@ def test_the_procfiles_pass_honcho(renders: Callable[[str], Path], case: str) ->
 TARGETS = (
     "setup", "bootstrap", "up", "down", "logs", "ps", "dev", "start", "status", "update",
     "update-check", "add-service", "import", "lint", "fmt", "test", "check", "commits-check",
+    "infra-check", "infra-plan", "infra-apply", "ci-local",
 )  # fmt: skip
 
 
@@ -195,6 +197,30 @@ def test_the_makefile_has_every_target(renders: Callable[[str], Path]) -> None:
                "UV_PYTHON_DOWNLOADS": "never"}  # fmt: skip
     done = run(["make", "setup", "status"], cwd=meta, env=foreign)
     assert "VIRTUAL_ENV" not in done.stdout, done.stdout
+    assert 'tools/workspace infra plan --cloud ""' in dry
+
+
+def test_infra_plan_without_terraform_says_what_to_install(renders: Callable[[str], Path]) -> None:
+    """No terraform or tofu on this machine: the target names both and where to get them."""
+    assert not shutil.which("terraform") and not shutil.which("tofu")
+    done = run(["make", "infra-plan", "CLOUD=aws"], cwd=renders("one"), check=False)
+    assert done.returncode != 0
+    assert "neither `terraform` nor `tofu` is on PATH: install Terraform" in done.stdout
+
+
+def test_a_new_backend_gets_its_database_in_every_cloud(renders: Callable[[str], Path]) -> None:
+    """`make infra-check` after adding a backend: several backends, each with its database,
+    every module parsed, formatted, with the same variables and no failed checkov check."""
+    meta = fresh_copy(renders("three"), "infra")
+    workspace(meta, "add-service", "billing", "--kind", "backend")
+    for cloud in ("aws", "gcp", "digitalocean", "ovh"):
+        main = (meta / "deploy" / "terraform" / cloud / "main.tf").read_text()
+        assert '"billing" = {' in main and 'database          = "billing"' in main, cloud
+    # `make ci-local` without act or Docker runs CI's targets: here `make infra-check`.
+    out = run(["make", "ci-local"], cwd=meta, env={"UV_PYTHON_DOWNLOADS": "never"}).stdout
+    assert "Running the Make targets CI runs instead: infra-check" in out
+    for check in ("parse", "format", "same variables", "a database per backend", "checkov"):
+        assert re.search(rf"^{re.escape(check)}.* ok$", out, re.MULTILINE), out
 
 
 def test_the_tool_s_own_checks_pass(renders: Callable[[str], Path]) -> None:
