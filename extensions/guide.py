@@ -55,7 +55,7 @@ def _commands(*rows: tuple[str, str]) -> tuple[Command, ...]:
 
 
 # Every repo runs its pull-request workflows locally (its README says how).
-_CI_LOCAL = ("ci-local", "the pull-request workflows with act in Docker, else the same Make targets")
+_CI_LOCAL = ("ci-local", "the pull-request workflows with act in Docker, else their Make targets")
 # Every repo keeps these out of git (its .gitignore says so; a test holds it to that).
 _SECRETS = (".env", "local settings and secrets: copy `.env.example`, which lists every variable")
 _SHARED_CONVENTIONS = (
