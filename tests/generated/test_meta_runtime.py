@@ -218,6 +218,7 @@ def test_a_new_backend_gets_its_database_in_every_cloud(renders: Callable[[str],
     every module parsed, formatted, with the same variables and no failed checkov check."""
     meta = fresh_copy(renders("three"), "infra")
     workspace(meta, "add-service", "billing", "--kind", "backend")
+    git(meta, "checkout", "--quiet", "polystack/update-1.0.0")  # where add-service puts it
     for cloud in ("aws", "gcp", "digitalocean", "ovh"):
         main = (meta / "deploy" / "terraform" / cloud / "main.tf").read_text()
         assert '"billing" = {' in main and 'database          = "billing"' in main, cloud
