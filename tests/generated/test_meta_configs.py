@@ -704,7 +704,7 @@ def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> Non
         page = meta.root / "docs" / f"{name}.md"
         text = page.read_text()
         assert text.startswith("# ") and "{{" not in text and "{%" not in text
-        for target in re.findall(r"\]\(([^)#]+)\)", text):
+        for target in (t.strip("<>") for t in re.findall(r"\]\(([^)#]+)\)", text)):
             if not re.match(r"[a-z]+://", target):
                 assert (page.parent / target).exists(), f"{page.name} links to {target}"
     architecture = (meta.root / "docs/architecture.md").read_text()
