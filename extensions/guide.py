@@ -194,7 +194,7 @@ GUIDES: dict[str, Guide] = {
             ),
             (
                 "update [DRY=1]",
-                "update this repo and every service, each on a branch polystack/update-<version>"
+                "update this repo and every service, each on a branch `polystack/update-<version>`"
                 " (DRY=1: preview only)",
             ),
             ("update-check", "report which repos are behind the latest template version"),
@@ -206,10 +206,6 @@ GUIDES: dict[str, Guide] = {
                 "import SOURCE=<repo> DIR=<folder> NAME=<name> KIND=backend|frontend [REF=]",
                 "a monorepo's folder as a service repo with its history (`MAP=<file.yml>` for "
                 "many); see docs/migrating.md",
-            ),
-            (
-                "import SOURCE=<repo> DIR=<folder> NAME=<name> KIND=backend|frontend",
-                "a monorepo's folder as a service repo with its history (or MAP=<file>)",
             ),
             ("lint / fmt", "lint / format the workspace tool"),
             ("test", "the workspace tool's tests"),
