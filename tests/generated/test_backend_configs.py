@@ -53,6 +53,9 @@ YAMLLINT_CONFIG = json.dumps(
             "line-length": {"max": 120},
             "document-start": "disable",
             "truthy": {"check-keys": False},
+            # One space before a trailing comment, as Prettier writes the workflows the
+            # backend shares with the frontend.
+            "comments": {"min-spaces-from-content": 1},
         },
     }
 )
