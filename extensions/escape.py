@@ -209,7 +209,16 @@ _MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|!&~")
 
 def md_text(value: object) -> str:
     """Text inside a Markdown paragraph, heading or table cell: it renders as itself."""
-    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
+    text = "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
+    # Renderers strip whitespace at the ends of a heading or cell: keep it as references.
+    body = text.strip()
+    start = text.index(body) if body else len(text)
+    lead, trail = text[:start], text[start + len(body) :]
+    return _char_refs(lead) + body + _char_refs(trail)
+
+
+def _char_refs(text: str) -> str:
+    return "".join(f"&#x{ord(char):X};" for char in text)
 
 
 def md_code(value: object, table: bool = False) -> str:

@@ -151,7 +151,10 @@ def markdown_text(text: str) -> str:
 
 def parsed(path: Path, sub: Callable[[str], str] | None = None) -> Any:
     """The file as its format's reader sees it; with `sub`, the neutral tokens replaced."""
-    text = path.read_text()
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError:
+        return path.read_bytes()  # a binary file (the favicon) is copied as is
     if path.name == "pnpm-lock.yaml":
         return None  # copied as is (its base64 hashes could hold a neutral token)
     if path.suffix in {".yml", ".yaml"}:
