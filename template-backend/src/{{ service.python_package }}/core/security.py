@@ -22,8 +22,14 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# JSON needs no scripts, styles or frames; the interactive docs pages load theirs (served here).
+# JSON needs no scripts, styles or frames.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The interactive docs load their assets from this service alone: the browser refuses any
+# other origin, such as the logo ReDoc's bundle names on a CDN (the page works offline).
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'"
+)
 DOCS_SUFFIXES = ("/docs", "/docs/oauth2-redirect", "/redoc")
 HSTS = "max-age=31536000; includeSubDomains"
 # Probes and scrapes are never rate limited: a busy client must not make a pod unready.
@@ -46,8 +52,7 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if not is_docs:
-                    headers.setdefault("Content-Security-Policy", API_CSP)
+                headers.setdefault("Content-Security-Policy", DOCS_CSP if is_docs else API_CSP)
                 if self.hsts:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
