@@ -127,7 +127,9 @@ _YAML12_TYPED = re.compile(
 )
 _YAML11_EXTRA = frozenset({"y", "Y", "n", "N", "=", "<<"})
 _RESOLVER = yaml.resolver.Resolver()
-_YAML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# U+2028 and U+2029 end a line for YAML 1.1 readers (PyYAML): they need their escapes too.
+_YAML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r",
+                 "\u2028": "\\L", "\u2029": "\\P"}  # fmt: skip
 # What a YAML stream may hold unescaped (YAML 1.1 and 1.2 agree on this set).
 _YAML_PRINTABLE = re.compile("[\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import GIT_ENV, answers, commit_all, git, snapshot_template, tool
 
@@ -130,9 +131,13 @@ def test_a_workspace_from_a_relative_path_renders_and_updates(
     release(template, "1.0.1", "Released as 1.0.1.")
     # The meta-repo's own update of every repo, run by Copier's Python from inside the repo.
     documented.run([documented.python, "tools/workspace", "update"], platform)
+    # Each repo's update waits for review on its own branch; the checked-out branch is as it was.
+    branch = "polystack/update-1.0.1"
     for repo in (platform, platform / "services" / "api", platform / "services" / "web"):
-        assert answers(repo)["_commit"] == "1.0.1", repo
-        assert "Released as 1.0.1." in (repo / "README.md").read_text(), repo
+        assert answers(repo)["_commit"] == "1.0.0", repo
+        recorded = yaml.safe_load(git(repo, "show", f"{branch}:.copier-answers.yml"))
+        assert recorded["_commit"] == "1.0.1", repo
+        assert "Released as 1.0.1." in git(repo, "show", f"{branch}:README.md"), repo
 
 
 def test_a_home_relative_path_renders_and_updates(
