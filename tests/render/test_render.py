@@ -73,12 +73,8 @@ def parse(path: Path) -> None:
         tomllib.loads(text)
 
 
-@pytest.mark.parametrize(("kind", "data"), MATRIX)
-def test_renders_clean_and_parseable(
-    template: Path, tmp_path: Path, kind: str, data: dict[str, Any], request: pytest.FixtureRequest
-) -> None:
-    out = render(template, tmp_path / "out", {"template_kind": kind, **data}, skip_tasks=True)
-    rendered = files_of(out)
+def assert_clean_and_parseable(out: Path, rendered: list[Path]) -> None:
+    """No template file or Jinja is left in the render, and every data file parses."""
     assert len(rendered) > 3
     for path in rendered:
         assert not path.name.endswith(".jinja"), path
@@ -89,6 +85,15 @@ def test_renders_clean_and_parseable(
         match = LEFTOVER.search(text)
         assert match is None, f"Jinja left in {path.relative_to(out)}: {match and match.group()}"
         parse(path)
+
+
+@pytest.mark.parametrize(("kind", "data"), MATRIX)
+def test_renders_clean_and_parseable(
+    template: Path, tmp_path: Path, kind: str, data: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
+    out = render(template, tmp_path / "out", {"template_kind": kind, **data}, skip_tasks=True)
+    rendered = files_of(out)
+    assert_clean_and_parseable(out, rendered)
     if request.node.callspec.id in DOCS_LINTED:
         lint_docs(out, rendered)
 
