@@ -56,6 +56,11 @@ def _commands(*rows: tuple[str, str]) -> tuple[Command, ...]:
 
 # Every repo runs its pull-request workflows locally (its README says how).
 _CI_LOCAL = ("ci-local", "the pull-request workflows with act in Docker, else their Make targets")
+# Every repo checks its commit messages as CI does (its hook checks each one as it is made).
+_COMMITS_CHECK = (
+    "commits-check FROM=origin/dev",
+    "check that every commit since FROM is a Conventional Commit, as CI does",
+)
 # Every repo keeps these out of git (its .gitignore says so; a test holds it to that).
 _SECRETS = (".env", "local settings and secrets: copy `.env.example`, which lists every variable")
 _SHARED_CONVENTIONS = (
@@ -81,10 +86,7 @@ GUIDES: dict[str, Guide] = {
             ("openapi / openapi-check", "write `openapi.json` / fail when it is stale"),
             ("migrate", "apply the migrations to `DATABASE_URL`"),
             ("check", "lint, typecheck, test, openapi-check: everything CI runs"),
-            (
-                "commits-check FROM=origin/dev",
-                "check that every commit since FROM is a Conventional Commit, as CI does",
-            ),
+            _COMMITS_CHECK,
             _CI_LOCAL,
             ("bench", "serve on loopback; req/s and p99 with and without instrumentation"),
             (
@@ -122,7 +124,7 @@ GUIDES: dict[str, Guide] = {
     "frontend": Guide(
         check="make check",
         commands=_commands(
-            ("setup", "install the dependencies exactly as locked"),
+            ("setup", "install the dependencies exactly as locked, and the git hooks (pre-commit)"),
             ("dev", "dev server with hot reload on `DEV_HOST:DEV_PORT`"),
             ("mock-api", "mock backend from `openapi.json` on `MOCK_API_PORT` (4010)"),
             ("lint / fmt", "ESLint (Next's rules) and Prettier: check / fix"),
@@ -140,6 +142,7 @@ GUIDES: dict[str, Guide] = {
                 "fail when either is stale",
             ),
             ("check", "lint, typecheck, test, gen-api-check, build, e2e: everything CI runs"),
+            _COMMITS_CHECK,
             _CI_LOCAL,
             ("bench", "build time, standalone output size and first-load JavaScript of `/`"),
             (
@@ -210,10 +213,7 @@ GUIDES: dict[str, Guide] = {
             ("lint / fmt", "lint / format the workspace tool"),
             ("test", "the workspace tool's tests"),
             ("check", "lint, tests and `uv lock --check`, as CI runs them"),
-            (
-                "commits-check FROM=origin/dev",
-                "check that every commit since FROM is a Conventional Commit, as CI does",
-            ),
+            _COMMITS_CHECK,
             (
                 "infra-check",
                 "offline checks of `deploy/terraform`: parse, format, names, databases, checkov",

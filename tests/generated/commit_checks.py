@@ -6,18 +6,23 @@ from pathlib import Path
 
 from helpers import run
 
+# What commitizen (`cz check`) says of a message it refuses.
+COMMITIZEN_REFUSAL = "commit validation: failed"
 
-def check_commit_messages(repo: Path, env: dict[str, str], good: str) -> None:
+
+def check_commit_messages(
+    repo: Path, env: dict[str, str], good: str, refusal: str = COMMITIZEN_REFUSAL
+) -> None:
     """The commit-msg hook `make setup` installed refuses a message that is not a Conventional
-    Commit; `make commits-check` (CI's step) refuses one in the range it checks. Runs on a
-    throwaway branch, so the repo keeps its history."""
+    Commit, saying `refusal`; `make commits-check` (CI's step) refuses one in the range it
+    checks. Runs on a throwaway branch, so the repo keeps its history."""
     assert (repo / ".git" / "hooks" / "commit-msg").is_file()
     base = run(["git", "rev-parse", "HEAD"], cwd=repo).stdout.strip()
     run(["git", "switch", "-q", "-c", "commit-check"], cwd=repo)
     try:
         commit = ["git", "commit", "-q", "--allow-empty", "-m"]
         refused = run([*commit, "changed some things"], cwd=repo, env=env, check=False)
-        assert refused.returncode != 0 and "commit validation: failed" in refused.stdout
+        assert refused.returncode != 0 and refusal in refused.stdout, refused.stdout
         run([*commit, good], cwd=repo, env=env)
         run(["make", "commits-check", f"FROM={base}"], cwd=repo, env=env)
         run([*commit, "wip", "--no-verify"], cwd=repo, env=env)

@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from commit_checks import check_commit_messages
 from helpers import ROOT, free_port, render, run, tool
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("frontend")]
@@ -105,6 +106,14 @@ def test_pre_commit_hooks_run_make_equivalents(frontend: Path) -> None:
     package = json.loads((frontend / "package.json").read_text())
     for script in re.findall(r"entry: pnpm run ([\w-]+)", config):
         assert script in package["scripts"], f"pre-commit runs a missing script: {script}"
+
+
+def test_commit_messages_are_checked_by_the_hook_and_in_ci(frontend: Path) -> None:
+    """commitlint with the conventional rules, in the commit-msg hook `make setup` installs
+    through pre-commit and in `make commits-check`, CI's step."""
+    check_commit_messages(
+        frontend, {}, good="feat(pages): show the platform's name", refusal="type may not be empty"
+    )
 
 
 # ---- the image's runtime, natively ----------------------------------------------------------
