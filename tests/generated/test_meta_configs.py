@@ -368,7 +368,10 @@ def test_every_yaml_file_passes_yamllint(meta: Meta) -> None:
 
 TRAEFIK_API = "traefik.io/v1alpha1"
 MIDDLEWARE_TYPES = {"headers", "rateLimit", "redirectScheme", "compress", "stripPrefix"}
-OVERLAY_NAMESPACES = {"dev": "acme-shop-dev", "prod": "acme-shop"}
+OVERLAY_NAMESPACES = {"dev": "acme-shop-dev", "staging": "acme-shop-staging", "prod": "acme-shop"}
+OVERLAY_HOSTS = {"dev": "localhost", "staging": "staging.localhost", "prod": "localhost"}
+# The image tag each service runs: a branch's latest build, or (None) the release it pins.
+OVERLAY_TAGS = {"dev": "main", "staging": "dev", "prod": None}
 
 
 def kustomize(meta: Meta, overlay: str) -> list[dict[str, Any]]:
@@ -409,12 +412,12 @@ def test_kubernetes_overlay_composes_every_service_and_validates(
         used = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
         assert set(used) == middlewares, ingress["metadata"]["name"]
         assert ingress["spec"]["ingressClassName"] == "traefik"
-        if overlay == "prod":
+        host = OVERLAY_HOSTS[overlay]
+        if overlay != "dev":
             assert annotations["traefik.ingress.kubernetes.io/router.tls"] == "true"
-            assert ingress["spec"]["tls"] == [
-                {"hosts": ["localhost"], "secretName": "acme-shop-tls"}
-            ]
+            assert ingress["spec"]["tls"] == [{"hosts": [host], "secretName": "acme-shop-tls"}]
         for rule in ingress["spec"]["rules"]:
+            assert rule["host"] == host, ingress["metadata"]["name"]
             for path in rule["http"]["paths"]:
                 routes[ingress["metadata"]["name"]] = path["path"]
     assert routes == {s["name"]: s["route"] for s in meta.resolved}
@@ -424,7 +427,7 @@ def test_kubernetes_overlay_composes_every_service_and_validates(
         for c in d["spec"]["template"]["spec"]["containers"]
     }  # fmt: skip
     for service in meta.resolved:
-        tag = "main" if overlay == "dev" else service["ref"].removeprefix("v")
+        tag = OVERLAY_TAGS[overlay] or service["ref"].removeprefix("v")
         assert f"ghcr.io/acme/acme-shop-{service['name']}:{tag}" in images
 
 
