@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from kube_oidc import check_kube_oidc
 from local_ci import check_local_ci
 
 from deploy_checks import check_deploy_manifests, check_deploy_workflows
@@ -202,6 +203,13 @@ def test_deploy_workflow_uses_oidc_environments_and_rolls_back(
     renders: dict[str, Path], variant: str
 ) -> None:
     check_deploy_workflows(renders[variant])
+
+
+def test_deploy_sign_in_gives_kubectl_the_job_s_oidc_token(
+    renders: dict[str, Path], tmp_path: Path
+) -> None:
+    """The script is the same in every service repo: one run shows it."""
+    check_kube_oidc(renders["defaults"], tmp_path)
 
 
 def test_base_sets_no_namespace(renders: dict[str, Path], variant: str) -> None:
