@@ -133,6 +133,11 @@ def token_endpoint(issuer: Issuer, request_token: str, subject: str) -> Iterator
         yield f"http://127.0.0.1:{port}/_apis/distributedtask/idtoken?api-version=2.0"
 
 
+def status(reason: str) -> dict[str, object]:
+    """The body of an API server's refusal."""
+    return {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason}
+
+
 @dataclass
 class ApiServer:
     url: str
@@ -155,21 +160,23 @@ def api_server(issuer: Issuer, folder: Path) -> Iterator[ApiServer]:
 
     class Server(Quiet):
         def do_GET(self) -> None:
+            claims = self.trusted_claims()
+            if claims is None:
+                self.answer(401, status("Unauthorized"))
+            elif self.path != "/version":
+                self.answer(404, status("NotFound"))
+            else:
+                state.signed_in.append(str(claims["sub"]))
+                self.answer(200, K8S_VERSION)
+
+        def trusted_claims(self) -> dict[str, object] | None:
+            """The bearer token's claims if this issuer signed it for AUDIENCE and it is live."""
             scheme, _, token = self.headers.get("Authorization", "").partition(" ")
             claims = issuer.verify(token, folder) if scheme == "Bearer" else None
-            trusted = (
-                claims is not None
-                and claims["iss"] == GITHUB_ISSUER
-                and claims["aud"] == AUDIENCE
-                and int(str(claims["exp"])) > time.time()
-            )
-            if not trusted or self.path != "/version":
-                self.answer(401 if not trusted else 404, {"kind": "Status", "apiVersion": "v1",
-                            "status": "Failure", "reason": "Unauthorized"})  # fmt: skip
-                return
-            assert claims is not None
-            state.signed_in.append(str(claims["sub"]))
-            self.answer(200, K8S_VERSION)
+            if claims is None or (claims["iss"], claims["aud"]) != (GITHUB_ISSUER, AUDIENCE):
+                return None
+            expires = claims["exp"]
+            return claims if isinstance(expires, int) and expires > time.time() else None
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Server)
     server.socket = context.wrap_socket(server.socket, server_side=True)
