@@ -5,9 +5,10 @@ coverage, the API types check, `next build`, Playwright in the system Chromium a
 Prism mock). Its standalone output, assembled as the Dockerfile copies it, then serves
 /healthz, /metrics and the pages against a recording backend (request id and traceparent
 sent, traces exported over OTLP/HTTP), shows an error state once the backend is gone, and
-refuses to start on a bad setting. `make dev` serves. A second render, the frontend at
-/admin with basePath and its backend at /billing, type-checks, passes its unit tests, builds
-and passes its browser tests too.
+refuses to start on a bad setting. `make dev` serves. commitlint refuses a message that is
+not a Conventional Commit, in the commit-msg hook and in `make commits-check`. A second
+render, the frontend at /admin with basePath and its backend at /billing, type-checks,
+passes its unit tests, builds and passes its browser tests too.
 """
 
 from __future__ import annotations
