@@ -278,6 +278,8 @@ def test_a_service_added_renamed_or_moved_in_the_manifest_reaches_every_repo(
     text = manifest.read_text()
     assert text.count("port: 8000") == 1
     text = text.replace("port: 8000", "port: 8010").replace("name: web", "name: site")
+    assert text.count("  - name: api\n") == 1
+    text = text.replace("  - name: api\n", "  # the payments team's\n  - name: api  # public\n")
     manifest.write_text(text + "  - {name: jobs, kind: backend}\n")
     commit_all(root, "jobs service, api on 8010, web renamed site")
 
@@ -290,7 +292,9 @@ def test_a_service_added_renamed_or_moved_in_the_manifest_reaches_every_repo(
     }, report  # fmt: skip
     assert "rm -rf services/web" in report
     assert code == 0, report
-    resolved = yaml.safe_load(git(root, "show", f"{BRANCH}-2:polystack.yml"))
+    updated = git(root, "show", f"{BRANCH}-2:polystack.yml")
+    assert "  # the payments team's\n  - name: api  # public\n" in updated  # comments kept
+    resolved = yaml.safe_load(updated)
     jobs = next(s for s in resolved["services"] if s["name"] == "jobs")
     assert isinstance(jobs["port"], int)
     assert jobs["route"] == "/jobs"

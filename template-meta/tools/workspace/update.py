@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workspace import audit, copier_cli, gitrepo, releases
+from workspace import audit, copier_cli, gitrepo, manifest_comments, releases
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
@@ -203,6 +203,9 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
         outcome.state, outcome.detail = FAILED, result.text()
         return Prepared(job, outcome)
     outcome.conflicts = audit.check(clone, old, before, old_tree, base, set(put_back))
+    if from_answers and MANIFEST_FILE in before and (clone / MANIFEST_FILE).is_file():
+        outcome.conflicts += carry_manifest_comments(clone, old[MANIFEST_FILE],
+                                                     before[MANIFEST_FILE])  # fmt: skip
     gitrepo.git(clone, "reset", "--quiet", "--mixed", base)  # the work tree holds the update
     marked = gitrepo.conflicted_files(clone)
     outcome.conflicts += [audit.Conflict(p, "both changed it: resolve the marked lines")
@@ -213,6 +216,28 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     elif not outcome.files:
         outcome.state = CURRENT
     return Prepared(job, outcome, clone, base)
+
+
+def carry_manifest_comments(
+    clone: Path, old: audit.Entry, mine: audit.Entry
+) -> list[audit.Conflict]:
+    """The user's comments in the manifest, which Copier renders anew from the answers."""
+    path = clone / MANIFEST_FILE
+    kept, lost = manifest_comments.carry(
+        audit.blob(clone, old.sha).decode(), audit.blob(clone, mine.sha).decode(),
+        path.read_text(),
+    )  # fmt: skip
+    path.write_text(kept)
+    if not lost:
+        return []
+    return [
+        audit.Conflict(
+            MANIFEST_FILE,
+            "the update renders it from its answers and could not place these comments of "
+            "yours: put them back where they belong",
+            "\n".join(lost),
+        )
+    ]
 
 
 # --- reaching the repo ---------------------------------------------------------------------
