@@ -96,7 +96,7 @@ def _services_problems(services: object) -> tuple[str, ...]:
             return tuple(problems)
         model.check_services(services)
     except model.ManifestError as error:
-        return error.problems
+        return tuple(error.problems)
     return ()
 
 

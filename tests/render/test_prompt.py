@@ -75,7 +75,8 @@ def test_a_typed_manifest_is_recorded_as_its_list(template: Path, tmp_path: Path
     dest = tmp_path / "out"
     child = prompt_for_services(template, dest)
     try:
-        child.send("- {name: billing, kind: backend, route: /billing}\r- {name: web, kind: frontend}")
+        child.send("- {name: billing, kind: backend, route: /billing}\r")
+        child.send("- {name: web, kind: frontend}")
         child.send(FINISH)
         shows(child, "Which entry of `services` this repo is")
         shows(child, "billing")  # the default, from the manifest just typed
