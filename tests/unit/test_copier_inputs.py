@@ -80,6 +80,11 @@ def test_several_problems_share_one_line_while_the_prompt_runs(
     assert polystack.services_error("[{name: api, kind: backend}]") == ""
 
 
+def test_a_typed_manifest_is_checked_for_control_characters_once_parsed() -> None:
+    message = polystack.services_error('- {name: "a\\tb", kind: backend}')
+    assert message.startswith("services[0].name 'a\\tb' contains U+0009 TAB")
+
+
 def test_the_filters_the_questions_use() -> None:
     env = Environment(extensions=[polystack.PolystackExtension])
 
