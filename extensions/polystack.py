@@ -18,12 +18,14 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
+from prompt_toolkit.application import get_app_or_none
 
 
 def _load(filename: str) -> ModuleType:
@@ -76,10 +78,26 @@ def _one_line_errors(value: object, where: str) -> list[str]:
 
 
 def services_error(services: object) -> str:
-    # Text that is not YAML (a str here) spans lines: the model explains what is wrong with it.
-    if not isinstance(services, str) and (problems := _one_line_errors(services, "services")):
-        return "\n".join(problems)
-    return _error(model.check_services, services)
+    problems = _services_problems(services)
+    if len(problems) > 1 and get_app_or_none() is not None:
+        # Copier's prompt shows its error bar on one line: every problem must be on it.
+        numbered = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
+        return f"{len(problems)} problems: {numbered}"
+    return str(model.ManifestError(*problems)) if problems else ""
+
+
+def _services_problems(services: object) -> tuple[str, ...]:
+    # Text (typed at the prompt, or given with -d and not YAML) is parsed here: invalid YAML is
+    # named by line and column, and the parsed list is checked like any other.
+    try:
+        if isinstance(services, str):
+            services = model.load_services(services)
+        if problems := _one_line_errors(services, "services"):
+            return tuple(problems)
+        model.check_services(services)
+    except model.ManifestError as error:
+        return tuple(error.problems)
+    return ()
 
 
 def answers_error(answers: dict[str, Any]) -> str:
@@ -93,17 +111,27 @@ def service_name_error(service_name: str, services: object, kind: str) -> str:
     return _error(check)
 
 
-def services_type(data: dict[str, Any]) -> str:
-    """The type of the `services` question: `yaml`, except for text given with `-d` that is
-    not valid YAML, which the validator then receives as `str` and explains (question, line
-    and column) instead of Copier's parser traceback."""
-    text = data.get("services") if isinstance(data, dict) else None
+def services_type(conf: Mapping[str, Any], recorded: object = None) -> str:
+    """The type of the `services` question: `yaml`, or `str` wherever Copier would parse the
+    text itself and answer bad YAML with a bare "Invalid input" before the validator runs:
+    text given with `-d` that is not valid YAML, and the answer typed at a copy's prompt. As
+    `str` the validator parses it and names every problem; the answers file records the list.
+    An answer recorded by an earlier copy (a list) keeps `yaml`, which can read it back."""
+    text = conf.get("data", {}).get("services")
     if isinstance(text, str):
         try:
             model.load_services(text)
         except model.ManifestError:
             return "str"
-    return "yaml"
+        return "yaml"
+    if text is not None or conf.get("defaults") or recorded is not None:
+        return "yaml"
+    return "str"
+
+
+def loaded_services(services: object) -> object:
+    """The manifest as a list: text typed at the prompt parsed (it was validated already)."""
+    return model.load_services(services) if isinstance(services, str) else services
 
 
 # Template sources Copier understands that are not local paths: URLs, `gh:`/`gl:` shortcuts,
@@ -121,17 +149,25 @@ def absolute_source(src_path: str, cwd: str | None = None) -> str:
     return os.path.normpath(os.path.join(cwd or os.getcwd(), text))
 
 
-def with_absolute_source(answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers Copier records, with `_src_path` made absolute (see `absolute_source`)."""
-    if "_src_path" not in answers:
-        return dict(answers)
-    return {**answers, "_src_path": absolute_source(answers["_src_path"])}
+def recorded_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers Copier records: `_src_path` made absolute (see `absolute_source`), and the
+    manifest as a list even where it was typed as text."""
+    recorded = dict(answers)
+    if "_src_path" in recorded:
+        recorded["_src_path"] = absolute_source(recorded["_src_path"])
+    if "services" in recorded:
+        recorded["services"] = loaded_services(recorded["services"])
+    return recorded
 
 
 def first_service_of(services: object, kind: str) -> str:
     """The default `service_name`: the first entry of the repo's kind, or ''."""
-    if isinstance(services, list):
-        for entry in services:
+    try:
+        entries = loaded_services(services)
+    except model.ManifestError:
+        return ""  # the `services` validator has named the problem
+    if isinstance(entries, list):
+        for entry in entries:
             if isinstance(entry, dict) and entry.get("kind") == kind:
                 return str(entry.get("name", ""))
     return ""
@@ -154,7 +190,7 @@ class PolystackExtension(ContextHook):
                     model.check_project_slug, value, name
                 ),
                 "services_type": services_type,
-                "with_absolute_source": with_absolute_source,
+                "recorded_answers": recorded_answers,
                 "domain_error": lambda value: _error(model.check_domain, value),
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),

@@ -38,15 +38,29 @@ def run(
     timeout: float = 900,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command, failing with its whole output when it fails."""
+    """Run a command, failing with its whole output when it fails.
+
+    Past `timeout` seconds the command and everything it started (a generated repo's test
+    servers too) are stopped, and the failure shows the output so far: where it was slow.
+    """
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     inherited = {k: v for k, v in os.environ.items() if k not in OUTER_ONLY}
     full_env = {**inherited, "PATH": path, **GIT_ENV, **(env or {})}
-    proc = subprocess.run(
-        [str(part) for part in cmd], cwd=cwd, env=full_env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-        stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
+    args = [str(part) for part in cmd]
+    with subprocess.Popen(
+        args, cwd=cwd, env=full_env, text=True, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+    ) as running:  # fmt: skip
+        try:
+            output, _ = running.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_group(running, signal.SIGTERM, timeout=10)
+            output, _ = running.communicate()
+            raise AssertionError(
+                f"{' '.join(args)} did not finish within {timeout:g} s in {cwd}; "
+                f"its output so far:\n{output}"
+            ) from None
+    proc = subprocess.CompletedProcess(args, running.returncode, output)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n{proc.stdout}"

@@ -1,8 +1,9 @@
 """The backend repo's own checks pass as its README says: `make setup`, `make check`.
 
 Two renders: the defaults (checked on PostgreSQL, then on SQLite, and served by `make dev`)
-and `auth=jwt` with another name, route, port and Python version (checked on SQLite, and
-through its pre-commit hooks). Both share the machine's uv cache.
+and `auth=jwt` with another name, route, port and the oldest Python offered (checked on
+SQLite, and through its pre-commit hooks). Both share the machine's uv cache. Which tier-3
+run covers each offered choice is listed in test_offered_choices.py.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
 
 JWT_ANSWERS = {
     "auth": "jwt",
-    "python_version": "3.13",
+    "python_version": "3.11",
     "services": [
         {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
         {"name": "web", "kind": "frontend", "route": "/"},

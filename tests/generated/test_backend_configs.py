@@ -43,6 +43,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "service_name": "billing",
         "registry": "registry.example.com/acme",
         "domain": "shop.example.com",
+        "python_version": "3.13",  # its image is built and served natively on this Python
     },
 }
 OVERLAYS = ("dev", "staging", "prod")

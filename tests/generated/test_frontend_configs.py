@@ -29,6 +29,7 @@ pytestmark = pytest.mark.generated
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "admin-billing": {
+        "node_version": "24",
         "registry": "registry.example.com:5000/team",
         "services": [
             {"name": "admin", "kind": "frontend", "route": "/admin"},
