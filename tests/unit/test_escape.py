@@ -31,6 +31,7 @@ from escape import (
     py_str,
     sh_word,
     toml_str,
+    yaml_block,
     yaml_str,
 )
 
@@ -89,6 +90,17 @@ def test_toml_string_reads_back(text: str) -> None:
 def test_json_reads_back(text: str) -> None:
     assert json.loads(json_str(text)) == text
     assert json.loads(json_str({"name": text})) == {"name": text}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.one_of(texts, st.sampled_from(RETYPED)),
+                       st.one_of(texts, st.sampled_from(RETYPED),
+                                 st.lists(st.one_of(texts, st.sampled_from(RETYPED))),
+                                 st.dictionaries(texts, texts)), min_size=1))  # fmt: skip
+def test_yaml_block_reads_back_nested_under_a_key(data: dict[str, object]) -> None:
+    document = f"outer:\n{yaml_block(data, 2)}\n"
+    for load in (yaml.safe_load, yaml12):
+        assert load(document) == {"outer": data}
 
 
 @settings(max_examples=300, deadline=None)

@@ -14,13 +14,12 @@ from typing import Any
 
 import yaml
 
+from workspace import vocabulary
+
 MANIFEST_FILE = "polystack.yml"
 ANSWERS_FILE = ".copier-answers.yml"
 SERVICES_DIR = "services"
-SHARED_KEYS = (
-    "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "services",
-)  # fmt: skip
+SHARED_KEYS = vocabulary.shared_keys()
 
 
 class WorkspaceError(RuntimeError):
@@ -37,14 +36,6 @@ class ServiceEntry:
     route: str
     repo: str
     ref: str
-
-    @property
-    def is_backend(self) -> bool:
-        return self.kind == "backend"
-
-    @property
-    def is_frontend(self) -> bool:
-        return self.kind == "frontend"
 
 
 @dataclass(frozen=True)
