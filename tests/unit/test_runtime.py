@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 import subprocess
 import sys
+from typing import Any
 
+import jinja2
 import pytest
+import yaml
 
+import escape
 import runtime
+from helpers import ROOT
 from model import KINDS, SHARED_KEYS, build_suite
 
 pytestmark = pytest.mark.unit
@@ -102,3 +108,46 @@ def test_the_workspace_model_is_json_with_the_vocabulary_and_each_runtime(
     assert data["services"]["web"]["prepare"]["start"][-1] == ["pnpm", "build"]
     sync = ["uv", "sync", "--frozen", "--quiet"]
     assert data["services"]["billing"]["prepare"] == {"dev": [sync], "start": [sync]}
+
+
+def test_a_change_to_the_description_reaches_all_four_modes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Backends probed elsewhere and given more memory: compose, Swarm, the backend's
+    Kubernetes base and native mode (suite.json, which its await-services step reads) all
+    follow, since each renders the description."""
+    suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
+                        services=MANIFEST)  # fmt: skip
+    described = runtime.describe
+
+    def elsewhere(suite: Any, service: Any) -> runtime.Runtime:
+        run = described(suite, service)
+        if run.kind != "backend":
+            return run
+        ready = runtime.Probe(f"{service.route_prefix}/ready-now", run.port)
+        more = dataclasses.replace(run.resources, memory_limit=1024)
+        return dataclasses.replace(run, readiness=ready, resources=more)
+
+    monkeypatch.setattr(runtime, "describe", elsewhere)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), undefined=jinja2.StrictUndefined)
+    env.filters.update(escape.FILTERS)
+    env.filters["workspace_model"] = lambda s: runtime.workspace_model(s, SHARED_KEYS, KINDS)
+    context = {"suite": suite, "runtime": runtime.describe_all(suite),
+               "service": suite.service("api"), "auth": "none"}  # fmt: skip
+
+    def rendered(path: str) -> str:
+        return env.get_template(path).render(context)
+
+    url = "http://127.0.0.1:8000/api/ready-now"
+    compose = yaml.safe_load(rendered("template-meta/compose.yaml.jinja"))["services"]["api"]
+    swarm = yaml.safe_load(rendered("template-meta/deploy/swarm/stack.yml.jinja"))["services"]
+    assert url in compose["healthcheck"]["test"][-1]
+    assert url in swarm["api"]["healthcheck"]["test"][-1]
+    assert swarm["api"]["deploy"]["resources"]["limits"]["memory"] == "1024M"
+    assert swarm["web"]["deploy"]["resources"]["limits"]["memory"] == "512M"
+    deployment = yaml.safe_load(rendered("template-backend/k8s/base/deployment.yaml.jinja"))
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/api/ready-now"
+    assert container["resources"]["limits"]["memory"] == "1024Mi"
+    workspace = json.loads(rendered("template-meta/tools/workspace/suite.json.jinja"))
+    assert workspace["services"]["api"]["readiness"] == url
