@@ -44,6 +44,7 @@ model = _load("model.py")
 guides = _load("guide.py")
 escape = _load("escape.py")
 runtime = _load("runtime.py")
+edge = _load("edge.py")
 
 SHARED_KEYS = model.SHARED_KEYS
 
@@ -159,6 +160,8 @@ class PolystackExtension(ContextHook):
                 "registry_error": lambda value: _error(model.check_registry, value),
                 "first_service_of": first_service_of,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
+                "traefik_static": edge.traefik_static,
+                "traefik_flags": edge.flags,
                 "workspace_model": lambda suite: runtime.workspace_model(
                     suite, model.SHARED_KEYS, model.KINDS
                 ),

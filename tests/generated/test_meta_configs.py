@@ -516,6 +516,21 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
     routes = model["configs"]["traefik-routes"]["file"]
     assert routes == str(meta.root / "traefik/compose/dynamic/routes.yml")
 
+    # Docker mode's static configuration, hardening included, but for the provider (one
+    # file, a Swarm config) and the trace endpoint (the cluster's collector).
+    def as_flags(config: Any, path: str = "") -> set[str]:
+        if not isinstance(config, dict):
+            value = str(config).lower() if isinstance(config, bool) else str(config)
+            return {f"--{path}={value}"}
+        return {flag for key, item in config.items()
+                for flag in as_flags(item, f"{path}.{key}" if path else key)}  # fmt: skip
+
+    static = meta.load("traefik/compose/traefik.yml")
+    del static["providers"], static["tracing"]["otlp"]
+    command = as_flags(static)
+    assert command < set(services["traefik"]["command"])
+    assert "--entryPoints.web.http.encodedCharacters.allowEncodedSlash=false" in command
+
     # Traefik accepts every flag the stack gives it and loads the routes.
     dashboard = free_port()
     flags = []
