@@ -103,6 +103,12 @@ def test_yaml_block_reads_back_nested_under_a_key(data: dict[str, object]) -> No
         assert load(document) == {"outer": data}
 
 
+def test_yaml_block_takes_only_collections() -> None:
+    with pytest.raises(TypeError, match="mapping or a list"):
+        yaml_block("text")
+    assert yaml_block({"empty": [], "none": {}}) == "empty: []\nnone: {}"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(texts, st.sampled_from(RETYPED)))
 def test_yaml_scalar_reads_back_as_the_same_string_in_yaml_1_1_and_1_2(text: str) -> None:

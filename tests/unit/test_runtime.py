@@ -13,7 +13,7 @@ import jinja2
 import pytest
 import yaml
 
-import escape
+import polystack
 import runtime
 from helpers import ROOT
 from model import KINDS, SHARED_KEYS, build_suite
@@ -118,21 +118,21 @@ def test_a_change_to_the_description_reaches_all_four_modes(
     follow, since each renders the description."""
     suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
                         services=MANIFEST)  # fmt: skip
-    described = runtime.describe
+    # The extension as Copier loads it: its own copy of the runtime module.
+    described = polystack.runtime.describe
 
-    def elsewhere(suite: Any, service: Any) -> runtime.Runtime:
+    def elsewhere(suite: Any, service: Any) -> Any:
         run = described(suite, service)
         if run.kind != "backend":
             return run
-        ready = runtime.Probe(f"{service.route_prefix}/ready-now", run.port)
+        ready = polystack.runtime.Probe(f"{service.route_prefix}/ready-now", run.port)
         more = dataclasses.replace(run.resources, memory_limit=1024)
         return dataclasses.replace(run, readiness=ready, resources=more)
 
-    monkeypatch.setattr(runtime, "describe", elsewhere)
+    monkeypatch.setattr(polystack.runtime, "describe", elsewhere)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), undefined=jinja2.StrictUndefined)
-    env.filters.update(escape.FILTERS)
-    env.filters["workspace_model"] = lambda s: runtime.workspace_model(s, SHARED_KEYS, KINDS)
-    context = {"suite": suite, "runtime": runtime.describe_all(suite),
+    polystack.PolystackExtension(env)  # the filters Copier's renders have
+    context = {"suite": suite, "runtime": polystack.runtime.describe_all(suite),
                "service": suite.service("api"), "auth": "none"}  # fmt: skip
 
     def rendered(path: str) -> str:

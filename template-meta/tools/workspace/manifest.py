@@ -19,7 +19,6 @@ from workspace import vocabulary
 MANIFEST_FILE = "polystack.yml"
 ANSWERS_FILE = ".copier-answers.yml"
 SERVICES_DIR = "services"
-SHARED_KEYS = vocabulary.shared_keys()
 
 
 class WorkspaceError(RuntimeError):
@@ -121,7 +120,7 @@ class Manifest:
         return self.root / SERVICES_DIR / name
 
     def shared_answers(self) -> dict[str, Any]:
-        return {key: self.answers[key] for key in SHARED_KEYS if key in self.answers}
+        return {key: self.answers[key] for key in vocabulary.shared_keys() if key in self.answers}
 
     def with_service(self, entry: dict[str, Any]) -> dict[str, Any]:
         """The shared answers with one more service appended."""
