@@ -12,6 +12,7 @@ import json
 import re
 import shlex
 import unicodedata
+from collections.abc import Mapping
 
 import yaml
 
@@ -113,6 +114,11 @@ def json_str(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def json_doc(value: object) -> str:
+    """A JSON document, indented and with sorted keys so that its diffs read line by line."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
 # ---- YAML ------------------------------------------------------------------------------------
 
 # Plain scalars are written only from these characters; anything else is double-quoted.
@@ -167,6 +173,29 @@ def yaml_str(value: object) -> str:
     if _PLAIN.fullmatch(text) and not _yaml_typed(text):
         return text
     return _yaml_quoted(text)
+
+
+def yaml_block(value: object, indent: int = 0) -> str:
+    """A mapping or list as block YAML at `indent` spaces, every key and scalar through
+    `yaml_str`: data computed in the extension lands in a YAML file as the same values."""
+    pad = " " * indent
+    if isinstance(value, Mapping):
+        items = [(f"{pad}{yaml_str(key)}:", item) for key, item in value.items()]
+    elif isinstance(value, list | tuple):
+        items = [(f"{pad}-", item) for item in value]
+    else:
+        raise TypeError(f"yaml_block takes a mapping or a list, not {type(value).__name__}")
+    lines = []
+    for head, item in items:
+        if isinstance(item, Mapping | list | tuple) and item:
+            lines += [head, yaml_block(item, indent + 2)]
+        elif isinstance(item, Mapping):
+            lines.append(f"{head} {{}}")
+        elif isinstance(item, list | tuple):
+            lines.append(f"{head} []")
+        else:
+            lines.append(f"{head} {yaml_str(item)}")
+    return "\n".join(lines)
 
 
 def actions_str(value: object) -> str:
@@ -250,6 +279,8 @@ FILTERS = {
     "py_doc": py_doc,
     "toml_str": toml_str,
     "json_str": json_str,
+    "json_doc": json_doc,
+    "yaml_block": yaml_block,
     "yaml_str": yaml_str,
     "actions_str": actions_str,
     "sh_word": sh_word,

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -70,6 +70,11 @@ CLOUD_REGISTRIES = {
     "ovh": re.compile(r"^[-a-z0-9]+\.[-a-z0-9]+\.container-registry\.ovh\.net(/|$)"),
 }
 
+# The answers every repo of the suite shares (the meta-repo's manifest holds them).
+SHARED_KEYS = (
+    "project_name", "project_slug", "organization", "domain", "registry",
+    "python_version", "node_version", "services",
+)  # fmt: skip
 # Ports the meta-repo's own infrastructure listens on (compose and native mode).
 INFRA_PORTS: dict[int, str] = {
     3000: "Grafana",
@@ -203,14 +208,6 @@ class Service:
         return self.registry.split("/")[0]
 
     @property
-    def otel_service_name(self) -> str:
-        return self.name
-
-    @property
-    def traefik_router(self) -> str:
-        return self.name
-
-    @property
     def traefik_rule(self) -> str:
         """Traefik's rule for the route, bounded at a path segment: `/api` and `/api/...`,
         never `/apix`. The root matches everything (its router has the lowest priority)."""
@@ -219,25 +216,13 @@ class Service:
         return f"Path(`{self.route}`) || PathPrefix(`{self.route}/`)"
 
     @property
-    def traefik_service(self) -> str:
-        return self.name
-
-    @property
-    def k8s_name(self) -> str:
-        return self.name
-
-    @property
     def migrate_job(self) -> str:
         """The one-off job that migrates a backend's database (Swarm), beside its service."""
         return f"{self.name}-migrate"
 
     @property
     def compose_url(self) -> str:
-        """Where other containers reach it on the compose network."""
-        return f"http://{self.name}:{self.port}"
-
-    @property
-    def k8s_url(self) -> str:
+        """Where other containers reach it by its service name (compose, Swarm, Kubernetes)."""
         return f"http://{self.name}:{self.port}"
 
     @property
@@ -286,7 +271,7 @@ class Service:
     @property
     def database_secret(self) -> str:
         """The Kubernetes Secret holding its DATABASE_URL (the manifests reference it)."""
-        return f"{self.k8s_name}-db"
+        return f"{self.name}-db"
 
     @property
     def cloud_secret_name(self) -> str:
@@ -336,7 +321,6 @@ class Suite:
     node_version: str = "22"
     edge_port: int = 8080
     dashboard_port: int = 8081
-    infra_ports: Mapping[int, str] = field(default_factory=lambda: dict(INFRA_PORTS))
 
     @property
     def backends(self) -> tuple[Service, ...]:
@@ -417,28 +401,14 @@ class Suite:
         names = ", ".join(repr(s.name) for s in self.services)
         raise ManifestError(f"no service named {name!r} in services (they are: {names})")
 
-    def backend_for(self, frontend: Service) -> Service | None:
-        """The backend a frontend talks to: the first backend of the manifest."""
-        del frontend
-        return self.backends[0] if self.backends else None
+    @property
+    def primary_backend(self) -> Service:
+        """The backend every frontend talks to: the first of the manifest (which has one)."""
+        return self.backends[0]
 
     def title_of(self, service: Service) -> str:
         """How people see a service named: its API's title, its pages' brand."""
         return f"{self.project_name}: {service.name}"
-
-    def native_env(self, service: Service) -> str:
-        """The environment of a service's process in native mode, as `env` arguments: the
-        same for `make dev` and `make start`, so the two runs differ only in their command."""
-        values = {"HOST": "127.0.0.1", "PORT": str(service.port),
-                  "OTEL_SERVICE_NAME": service.otel_service_name}  # fmt: skip
-        if service.is_backend:
-            values["AUTO_MIGRATE"] = "true"
-        else:
-            values["HOSTNAME"] = "127.0.0.1"
-            backend = self.backend_for(service)
-            if backend:
-                values["BACKEND_URL"] = backend.loopback_url
-        return " ".join(f"{key}={value}" for key, value in values.items())
 
     def shared_answers(self) -> dict[str, Any]:
         """The answers every repo of the suite records, in manifest form."""

@@ -5,6 +5,7 @@ the model. It adds to every render context:
 
 - `suite`: the validated `Suite` (services with ports, routes, URLs, image names);
 - `service`: for a backend or frontend repo, its own entry of the manifest;
+- `runtime`: how each service runs, by name (`runtime.py`), which every deployment mode renders;
 - `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
 
 the filters the questions' validators use, which return '' or the error message, and one
@@ -44,11 +45,10 @@ def _load(filename: str) -> ModuleType:
 model = _load("model.py")
 guides = _load("guide.py")
 escape = _load("escape.py")
+runtime = _load("runtime.py")
+edge = _load("edge.py")
 
-SHARED_KEYS = (
-    "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "services",
-)  # fmt: skip
+SHARED_KEYS = model.SHARED_KEYS
 
 
 def _error(check: Any, *args: Any) -> str:
@@ -178,7 +178,7 @@ class PolystackExtension(ContextHook):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        self._cache: dict[str, tuple[Any, Any, Any]] = {}
+        self._cache: dict[str, tuple[Any, Any, Any, Any]] = {}
         environment.filters.update(
             {
                 "slugify": model.slugify,
@@ -196,6 +196,11 @@ class PolystackExtension(ContextHook):
                 "registry_error": lambda value: _error(model.check_registry, value),
                 "first_service_of": first_service_of,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
+                "traefik_static": edge.traefik_static,
+                "traefik_flags": edge.flags,
+                "workspace_model": lambda suite: runtime.workspace_model(
+                    suite, model.SHARED_KEYS, model.KINDS
+                ),
                 **escape.FILTERS,
             }
         )
@@ -215,5 +220,8 @@ class PolystackExtension(ContextHook):
             if kind in model.KINDS:
                 service = model.select_service(suite, kind, context.get("service_name") or None)
             package = service.python_package if service else ""
-            self._cache[key] = (suite, service, guides.guide(kind, package))
-        context["suite"], context["service"], context["guide"] = self._cache[key]
+            runtimes = runtime.describe_all(suite)
+            self._cache[key] = (suite, service, guides.guide(kind, package), runtimes)
+        context["suite"], context["service"], context["guide"], context["runtime"] = self._cache[
+            key
+        ]

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import ROOT
 from honcho.environ import parse_procfile
-from workspace import links, native, native_config
+from workspace import links, native, native_config, vocabulary
 from workspace.manifest import Manifest, WorkspaceError
 from workspace.native_config import Settings
 
@@ -85,7 +85,7 @@ def test_prometheus_scrapes_what_runs_natively_on_loopback() -> None:
     for job in ("otel-collector", "otel-collector-exporter", "tempo"):
         assert job not in targets  # not run natively
     assert targets["backends"] == [f"127.0.0.1:{s.port}" for s in manifest.services
-                                   if s.is_backend]  # fmt: skip
+                                   if s.kind == "backend"]  # fmt: skip
     names = {s.name for s in manifest.services}
     assert all(t.split(":")[0] == "127.0.0.1" for ts in targets.values() for t in ts), names
     rules = config["rule_files"]
@@ -113,7 +113,7 @@ def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: s
     for service in manifest.services:
         command = processes[service.name]
         assert f" PORT={service.port} " in command
-        if service.is_frontend:
+        if service.kind == "frontend":
             assert server in command
         else:
             assert (" serve --reload" in command) == (mode == "dev")
@@ -132,10 +132,30 @@ def test_prometheus_runs_only_where_it_is_installed(monkeypatch: pytest.MonkeyPa
 
 
 def test_dev_builds_nothing_start_builds_frontends() -> None:
+    runtimes = vocabulary.runtimes()
     for service in Manifest.load(ROOT).services:
-        dev, start = (native.prepare_commands(service, mode) for mode in ("dev", "start"))
+        run = runtimes[service.name]
+        dev, start = (native.prepare_commands(run, mode) for mode in ("dev", "start"))
         assert not any("build" in command for command in dev)
-        assert (["pnpm", "build"] in start) == service.is_frontend
+        assert (["pnpm", "build"] in start) == (service.kind == "frontend") == run.standalone
+
+
+def test_every_service_of_the_manifest_has_its_rendered_runtime() -> None:
+    """suite.json is rendered from the same manifest: the same services, kinds and ports, and
+    the same probes and commands the Procfiles run."""
+    runtimes = vocabulary.runtimes()
+    manifest = Manifest.load(ROOT)
+    assert {s.name: (s.kind, s.port) for s in manifest.services} == {
+        name: (run.kind, run.port) for name, run in runtimes.items()}  # fmt: skip
+    processes = parse_procfile((ROOT / native.PROCFILES["start"]).read_text()).processes
+    for service in manifest.services:
+        run = runtimes[service.name]
+        prefix = "" if service.route == "/" else service.route
+        assert run.liveness == f"http://127.0.0.1:{service.port}{prefix}/healthz"
+        assert run.readiness.startswith(f"http://127.0.0.1:{service.port}{prefix}/")
+        assert f" PORT={service.port} " in processes[service.name]
+    assert set(vocabulary.kinds()) == {s.kind for s in manifest.services}
+    assert set(manifest.shared_answers()) == set(vocabulary.shared_keys()) & set(manifest.answers)
 
 
 def test_dynamic_config_routes_each_service_to_its_loopback_port() -> None:
@@ -160,7 +180,7 @@ def test_links_name_the_app_docs_dashboard_prometheus_and_health() -> None:
     for service in manifest.services:
         prefix = "" if service.route == "/" else service.route
         assert found[f"{service.name} health"] == f"http://127.0.0.1:9000{prefix}/healthz"
-        if service.is_backend:
+        if service.kind == "backend":
             assert found[f"{service.name} API docs"] == f"http://127.0.0.1:9000{prefix}/docs"
     without = dict(links.links(manifest, Settings(PORTS, {}), prometheus=False))
     assert "Prometheus" not in without

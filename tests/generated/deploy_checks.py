@@ -66,7 +66,7 @@ def check_deploy_workflows(repo: Path) -> None:
     choose = "${{{{ inputs.environment == 'production' && '{}' || '{}' }}}}"
     assert env["OVERLAY"] == choose.format(production.overlay, staging.overlay)
     assert env["NAMESPACE"] == choose.format(production.namespace, staging.namespace)
-    assert env["DEPLOYMENT"] == service.k8s_name
+    assert env["DEPLOYMENT"] == service.name
     assert not any("secrets." in str(value) for value in env.values()), "no long-lived keys"
     jobs = deploy["jobs"]
     for job in jobs.values():

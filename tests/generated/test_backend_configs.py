@@ -257,7 +257,7 @@ def test_deploy_workflow_uses_oidc_environments_and_rolls_back(backend: Backend)
 
 def test_base_holds_the_contract(backend: Backend) -> None:
     docs = kustomize(backend, "base")
-    name = backend.service.k8s_name
+    name = backend.service.name
     kinds = {(d["kind"], d["metadata"]["name"]) for d in docs}
     expected = ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
                 "ConfigMap", "Ingress")  # fmt: skip

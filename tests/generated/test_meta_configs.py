@@ -519,6 +519,21 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
     routes = model["configs"]["traefik-routes"]["file"]
     assert routes == str(meta.root / "traefik/compose/dynamic/routes.yml")
 
+    # Docker mode's static configuration, hardening included, but for the provider (one
+    # file, a Swarm config) and the trace endpoint (the cluster's collector).
+    def as_flags(config: Any, path: str = "") -> set[str]:
+        if not isinstance(config, dict):
+            value = str(config).lower() if isinstance(config, bool) else str(config)
+            return {f"--{path}={value}"}
+        return {flag for key, item in config.items()
+                for flag in as_flags(item, f"{path}.{key}" if path else key)}  # fmt: skip
+
+    static = meta.load("traefik/compose/traefik.yml")
+    del static["providers"], static["tracing"]["otlp"]
+    command = as_flags(static)
+    assert command < set(services["traefik"]["command"])
+    assert "--entryPoints.web.http.encodedCharacters.allowEncodedSlash=false" in command
+
     # Traefik accepts every flag the stack gives it and loads the routes.
     dashboard = free_port()
     flags = []
@@ -534,6 +549,70 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
         flags.append(flag)
     with traefik(flags, tmp_path):
         check_compose_routes(meta, f"http://127.0.0.1:{dashboard}/api")
+
+
+# ---- one runtime description, four modes ------------------------------------------------------
+
+
+def _mebibytes(quantity: str) -> int:
+    """512Mi (Kubernetes) and 512M (Docker, binary too) as MiB."""
+    return int(quantity.removesuffix("i").removesuffix("M"))
+
+
+def test_every_mode_runs_each_service_as_one_description_says(meta: Meta) -> None:
+    """Compose, Swarm, Kubernetes and native mode probe each service at the same readiness
+    path and port, give it the same core environment, limits and writable paths: each is
+    read from the rendered files, then compared across the modes."""
+    compose = meta.load("compose.yaml")["services"]
+    swarm = meta.load("deploy/swarm/stack.yml")["services"]
+    base = kustomize_base(meta)
+    pods = {d["metadata"]["name"]: d["spec"]["template"]["spec"]
+            for d in base if d["kind"] == "Deployment"}  # fmt: skip
+    configs = {d["metadata"]["name"]: d["data"] for d in base if d["kind"] == "ConfigMap"}
+    native = json.loads((meta.root / "tools/workspace/suite.json").read_text())["services"]
+    procfile = dict(line.split(": ", 1) for line in (meta.root / "Procfile").read_text()
+                    .splitlines() if line and not line.startswith("#"))  # fmt: skip
+    backend = meta.backends[0]
+    for service in meta.resolved:
+        name, port = service["name"], service["port"]
+        prefix = "" if service["route"] == "/" else service["route"]
+        ready = f"{prefix}/readyz" if service["kind"] == "backend" else f"{prefix}/healthz"
+        url = f"http://127.0.0.1:{port}{ready}"
+        pod = pods[name]
+        (container,) = pod["containers"]
+        # The probe: one command for both container modes, one path for Kubernetes and native.
+        assert compose[name]["healthcheck"]["test"] == swarm[name]["healthcheck"]["test"]
+        assert url in compose[name]["healthcheck"]["test"][-1], name
+        assert container["readinessProbe"]["httpGet"]["path"] == ready, name
+        assert container["livenessProbe"]["httpGet"]["path"] == f"{prefix}/healthz", name
+        assert container["ports"][0]["containerPort"] == port
+        assert native[name]["readiness"] == url
+        assert f" PORT={port} " in procfile[name]
+        # The environment every mode sets alike, with each mode's own addresses.
+        core = {"HOST": "0.0.0.0", "PORT": str(port), "OTEL_SERVICE_NAME": name}
+        if service["kind"] == "frontend":
+            core |= {"HOSTNAME": "0.0.0.0",
+                     "BACKEND_URL": f"http://{backend['name']}:{backend['port']}"}  # fmt: skip
+            assert f" BACKEND_URL=http://127.0.0.1:{backend['port']} " in procfile[name]
+        for env in (compose[name]["environment"], swarm[name]["environment"], configs[name]):
+            assert core.items() <= env.items(), name
+        # Limits and the writable paths on a read-only root filesystem.
+        limits = swarm[name]["deploy"]["resources"]["limits"]
+        assert _mebibytes(limits["memory"]) == _mebibytes(
+            container["resources"]["limits"]["memory"]
+        )
+        assert limits["cpus"] == container["resources"]["limits"]["cpu"]
+        writable = {v["target"] for v in swarm[name]["volumes"] if v["type"] == "tmpfs"}
+        assert writable == set(compose[name]["tmpfs"]), name
+        assert writable == {m["mountPath"] for m in container["volumeMounts"]}, name
+        if service["kind"] == "backend":
+            (migrate,) = pod["initContainers"]
+            assert " ".join(migrate["command"]) in swarm[f"{name}-migrate"]["command"][-1]
+
+
+def kustomize_base(meta: Meta) -> list[dict[str, Any]]:
+    out = run([tool("kubectl"), "kustomize", "deploy/k8s/base"], cwd=meta.root)
+    return [doc for doc in yaml.safe_load_all(out.stdout) if doc]
 
 
 # ---- CI -------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from escape import (
     py_str,
     sh_word,
     toml_str,
+    yaml_block,
     yaml_str,
 )
 
@@ -89,6 +90,27 @@ def test_toml_string_reads_back(text: str) -> None:
 def test_json_reads_back(text: str) -> None:
     assert json.loads(json_str(text)) == text
     assert json.loads(json_str({"name": text})) == {"name": text}
+
+
+# A few keys each: every scalar goes through yaml_str, which the tests above cover at length.
+_block_scalars = st.one_of(texts, st.sampled_from(RETYPED))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(_block_scalars,
+                       st.one_of(_block_scalars, st.lists(_block_scalars, max_size=3),
+                                 st.dictionaries(texts, texts, max_size=3)),
+                       min_size=1, max_size=4))  # fmt: skip
+def test_yaml_block_reads_back_nested_under_a_key(data: dict[str, object]) -> None:
+    document = f"outer:\n{yaml_block(data, 2)}\n"
+    for load in (yaml.safe_load, yaml12):
+        assert load(document) == {"outer": data}
+
+
+def test_yaml_block_takes_only_collections() -> None:
+    with pytest.raises(TypeError, match="mapping or a list"):
+        yaml_block("text")
+    assert yaml_block({"empty": [], "none": {}}) == "empty: []\nnone: {}"
 
 
 @settings(max_examples=300, deadline=None)

@@ -41,10 +41,7 @@ def test_derived_names_of_a_backend() -> None:
     assert api.npm_package == "acme-order-svc"
     assert api.container_name == "acme-order-svc"
     assert api.image == "ghcr.io/acme/acme-order-svc"
-    assert api.otel_service_name == "order-svc"
-    assert (api.traefik_router, api.traefik_service, api.k8s_name) == ("order-svc",) * 3
     assert api.compose_url == "http://order-svc:8000"
-    assert api.k8s_url == "http://order-svc:8000"
     assert api.loopback_url == "http://127.0.0.1:8000"
     assert api.route == "/order-svc"
     assert api.route_prefix == "/order-svc"
@@ -66,7 +63,7 @@ def test_suite_level_names() -> None:
     assert s.service("api").image == "registry.example.com:5000/team/acme-api"
     assert [b.name for b in s.backends] == ["api"]
     assert [f.name for f in s.frontends] == ["web"]
-    assert s.backend_for(s.service("web")) == s.service("api")
+    assert s.primary_backend == s.service("api")
     assert s.title_of(s.service("api")) == "Acme Platform: api"
 
 
@@ -258,14 +255,3 @@ def test_environments_map_branches_to_overlays_and_namespaces() -> None:
         "main",
     )
     assert s.environment("production") is not None and s.environment("staging") == staging
-
-
-def test_native_env_gives_each_process_its_loopback_address_and_backend() -> None:
-    s = suite()
-    api, web = s.services
-    assert s.native_env(api) == "HOST=127.0.0.1 PORT=8000 OTEL_SERVICE_NAME=api AUTO_MIGRATE=true"
-    assert s.native_env(web) == (
-        "HOST=127.0.0.1 PORT=3100 OTEL_SERVICE_NAME=web HOSTNAME=127.0.0.1 "
-        "BACKEND_URL=http://127.0.0.1:8000"
-    )
-    assert "BACKEND_URL" not in s.native_env(api)

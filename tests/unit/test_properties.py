@@ -58,7 +58,7 @@ def test_valid_manifests_yield_unique_ports_routes_and_names(
         "python_package",
         "image",
         "container_name",
-        "traefik_router",
+        "name",
         "env_prefix",
     ):
         values = [getattr(s, attribute) for s in built]

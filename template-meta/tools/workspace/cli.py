@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workspace import add_service, gitrepo, infra, scaffold, update
+from workspace import add_service, gitrepo, infra, scaffold, update, vocabulary
 from workspace.manifest import Manifest, WorkspaceError, template_version
 
 
@@ -184,7 +184,7 @@ def parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add-service", help="add a service to the manifest and render it")
     add.add_argument("name")
-    add.add_argument("--kind", required=True, choices=["backend", "frontend"])
+    add.add_argument("--kind", required=True, choices=vocabulary.kinds())
     add.add_argument("--port", type=int)
     add.add_argument("--route")
     add.set_defaults(func=cmd_add_service)

@@ -130,7 +130,7 @@ def check_variables(modules: list[Module]) -> list[str]:
 def check_databases(manifest: Manifest, modules: list[Module]) -> list[str]:
     """Every backend of the manifest has its database in every cloud's module."""
     problems = []
-    backends = [s.name for s in manifest.services if s.is_backend]
+    backends = [s.name for s in manifest.services if s.kind == "backend"]
     for module in modules:
         declared = {unquote(k): v for k, v in (module.local("backends") or {}).items()}
         for name in backends:

@@ -6,6 +6,7 @@ import time
 import urllib.error
 import urllib.request
 
+from workspace import vocabulary
 from workspace.manifest import Manifest, ServiceEntry
 from workspace.native_config import Settings
 
@@ -14,20 +15,12 @@ def _prefix(service: ServiceEntry) -> str:
     return "" if service.route == "/" else service.route.rstrip("/")
 
 
-def loopback_health(service: ServiceEntry) -> str:
-    """The service's liveness check on its own port (it serves under its route)."""
-    return f"http://127.0.0.1:{service.port}{_prefix(service)}/healthz"
-
-
 def links(manifest: Manifest, settings: Settings, *, prometheus: bool) -> list[tuple[str, str]]:
     """(what, URL) for the apps, every backend's API docs, the dashboard, Prometheus and
     each service's health, all through the ports this run listens on."""
-    found: list[tuple[str, str]] = []
-    for s in manifest.services:
-        if s.is_frontend:
-            found.append((f"{s.name} (app)", f"{settings.edge}{_prefix(s) or '/'}"))
-        else:
-            found.append((f"{s.name} API docs", f"{settings.edge}{_prefix(s)}/docs"))
+    runtimes = vocabulary.runtimes()
+    found = [(f"{s.name} {runtimes[s.name].link[0]}", f"{settings.edge}{runtimes[s.name].link[1]}")
+             for s in manifest.services]  # fmt: skip
     found.append(("Traefik dashboard", f"{settings.dashboard}/dashboard/"))
     if prometheus:
         found.append(("Prometheus", f"{settings.prometheus}/"))

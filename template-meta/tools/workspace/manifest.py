@@ -14,13 +14,11 @@ from typing import Any
 
 import yaml
 
+from workspace import vocabulary
+
 MANIFEST_FILE = "polystack.yml"
 ANSWERS_FILE = ".copier-answers.yml"
 SERVICES_DIR = "services"
-SHARED_KEYS = (
-    "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "services",
-)  # fmt: skip
 
 
 class WorkspaceError(RuntimeError):
@@ -37,14 +35,6 @@ class ServiceEntry:
     route: str
     repo: str
     ref: str
-
-    @property
-    def is_backend(self) -> bool:
-        return self.kind == "backend"
-
-    @property
-    def is_frontend(self) -> bool:
-        return self.kind == "frontend"
 
 
 @dataclass(frozen=True)
@@ -130,7 +120,7 @@ class Manifest:
         return self.root / SERVICES_DIR / name
 
     def shared_answers(self) -> dict[str, Any]:
-        return {key: self.answers[key] for key in SHARED_KEYS if key in self.answers}
+        return {key: self.answers[key] for key in vocabulary.shared_keys() if key in self.answers}
 
     def with_service(self, entry: dict[str, Any]) -> dict[str, Any]:
         """The shared answers with one more service appended."""

@@ -2,8 +2,9 @@
 
 Two runs share everything but their commands: `make dev` (Procfile.dev: uvicorn with reload,
 `next dev`) is the development loop, `make start` (Procfile: uvicorn, Next's standalone
-server, as the images run them) the production-like one. Copier renders both Procfiles and
-Traefik's routes from the manifest; native_config.py writes what depends on this machine.
+server, as the images run them) the production-like one. Copier renders both Procfiles,
+Traefik's routes and suite.json (how each service is prepared and probed) from the same
+runtime description as the other modes; native_config.py writes what depends on this machine.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import threading
 import time
 from pathlib import Path
 
-from workspace import links
-from workspace.manifest import Manifest, ServiceEntry, WorkspaceError
+from workspace import links, vocabulary
+from workspace.manifest import Manifest, WorkspaceError
 from workspace.native_config import Settings, load_settings, write_configs
+from workspace.vocabulary import Runtime
 
 PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
 # Variables of the tool's own environment that must not leak into a service's tools.
@@ -34,12 +36,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def prepare_commands(service: ServiceEntry, mode: str) -> list[list[str]]:
+def prepare_commands(service: Runtime, mode: str) -> list[list[str]]:
     """Installs, and for `make start` the production build; `make dev` builds nothing."""
-    if service.is_backend:
-        return [["uv", "sync", "--frozen", "--quiet"]]
-    install = ["pnpm", "install", "--frozen-lockfile", "--reporter=silent"]
-    return [install, ["pnpm", "build"]] if mode == "start" else [install]
+    return service.prepare[mode]
 
 
 def stage_standalone(path: Path) -> None:
@@ -57,16 +56,16 @@ def stage_standalone(path: Path) -> None:
 
 def prepare(manifest: Manifest, mode: str) -> None:
     """Install each service's dependencies; for `make start`, build the frontends."""
-    for service in manifest.services:
+    for service in vocabulary.runtimes().values():
         path = manifest.service_dir(service.name)
-        if service.is_backend:
-            (path / "data").mkdir(exist_ok=True)  # where the default SQLite database lives
+        if service.data_dir:
+            (path / service.data_dir).mkdir(exist_ok=True)  # the default SQLite database's
         for command in prepare_commands(service, mode):
             print(f"==> {service.name}: {' '.join(command)}", flush=True)
             done = subprocess.run(command, cwd=path, env=child_env(), check=False)
             if done.returncode != 0:
                 raise WorkspaceError(f"{' '.join(command)} failed in {path}")
-        if mode == "start" and service.is_frontend:
+        if mode == "start" and service.standalone:
             stage_standalone(path)
 
 
@@ -76,6 +75,10 @@ def check_ready(manifest: Manifest, mode: str) -> None:
         raise WorkspaceError(f"missing under services/: {', '.join(missing)}; run `make bootstrap`")
     if not (manifest.root / PROCFILES[mode]).is_file():
         raise WorkspaceError(f"{PROCFILES[mode]} is missing: run `make update` to render it again")
+    unrendered = [s.name for s in manifest.services if s.name not in vocabulary.runtimes()]
+    if unrendered:
+        raise WorkspaceError(f"{', '.join(unrendered)} of {manifest.path.name} not rendered yet: "
+                             "commit the manifest and run `make update`")  # fmt: skip
 
 
 def processes(root: Path, mode: str) -> dict[str, str]:
@@ -129,9 +132,10 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
 
 
 def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:
-    """Wait until every service answers its health check on loopback, so that Traefik's
-    first health checks find them up (it starts right after)."""
-    urls = [links.loopback_health(s) for s in manifest.services]
+    """Wait until every service is ready on loopback (the readiness check its container
+    healthcheck and Kubernetes use), so that Traefik finds them up (it starts right after)."""
+    runtimes = vocabulary.runtimes()
+    urls = [runtimes[s.name].readiness for s in manifest.services if s.name in runtimes]
     if not links.wait_until_up(urls, timeout):
         print(f"some services are not up after {timeout:.0f} s: starting Traefik anyway",
               flush=True)  # fmt: skip

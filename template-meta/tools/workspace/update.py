@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workspace import audit, copier_cli, gitrepo, manifest_comments, releases
+from workspace import audit, copier_cli, gitrepo, manifest_comments, releases, vocabulary
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
     SERVICES_DIR,
-    SHARED_KEYS,
     Manifest,
     ServiceEntry,
     WorkspaceError,
@@ -100,7 +99,7 @@ def ensure_ready(targets: list[tuple[str, Path]]) -> None:
 
 
 def shared(answers: dict[str, Any]) -> dict[str, Any]:
-    return {key: answers[key] for key in SHARED_KEYS if key in answers}
+    return {key: answers[key] for key in vocabulary.shared_keys() if key in answers}
 
 
 def manifest_changed(root: Path) -> bool:
