@@ -6,9 +6,11 @@ the model. It adds to every render context:
 - `suite`: the validated `Suite` (services with ports, routes, URLs, image names);
 - `service`: for a backend or frontend repo, its own entry of the manifest;
 - `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
+- `pins`: every action, runner, image and tool version the repos pin (`pins.toml`);
 
-the filters the questions' validators use, which return '' or the error message, and one
-escaping filter per file format (`escape.py`) that every answer passes through.
+the filters the questions' validators use, which return '' or the error message, one
+escaping filter per file format (`escape.py`) that every answer passes through, and
+`actions_expr`, the one way a workflow template writes a GitHub expression `${{ ... }}`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def _load(filename: str) -> ModuleType:
 model = _load("model.py")
 guides = _load("guide.py")
 escape = _load("escape.py")
+pins = _load("pins.py")
 
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
@@ -128,6 +131,11 @@ def with_absolute_source(answers: dict[str, Any]) -> dict[str, Any]:
     return {**answers, "_src_path": absolute_source(answers["_src_path"])}
 
 
+def actions_expr(expression: str) -> str:
+    """A GitHub Actions expression, `${{ expression }}`, written without Jinja reading it."""
+    return "${{ " + expression + " }}"
+
+
 def first_service_of(services: object, kind: str) -> str:
     """The default `service_name`: the first entry of the repo's kind, or ''."""
     if isinstance(services, list):
@@ -138,11 +146,12 @@ def first_service_of(services: object, kind: str) -> str:
 
 
 class PolystackExtension(ContextHook):
-    """Adds `suite` and `service` to the context once the answers are complete."""
+    """Adds `suite`, `service`, `guide` and `pins` to the context once the answers are
+    complete."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        self._cache: dict[str, tuple[Any, Any, Any]] = {}
+        self._cache: dict[str, tuple[Any, Any, Any, Any]] = {}
         environment.filters.update(
             {
                 "slugify": model.slugify,
@@ -159,6 +168,7 @@ class PolystackExtension(ContextHook):
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),
                 "first_service_of": first_service_of,
+                "actions_expr": actions_expr,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
                 **escape.FILTERS,
             }
@@ -179,5 +189,6 @@ class PolystackExtension(ContextHook):
             if kind in model.KINDS:
                 service = model.select_service(suite, kind, context.get("service_name") or None)
             package = service.python_package if service else ""
-            self._cache[key] = (suite, service, guides.guide(kind, package))
-        context["suite"], context["service"], context["guide"] = self._cache[key]
+            versions = pins.load(suite.python_version, suite.node_version)
+            self._cache[key] = (suite, service, guides.guide(kind, package), versions)
+        context["suite"], context["service"], context["guide"], context["pins"] = self._cache[key]
