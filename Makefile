@@ -14,7 +14,7 @@ export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null)
 PYTEST_WORKERS ?= 2
 UV := uv
 
-.PHONY: help setup test test-fast lint docs demo clean
+.PHONY: help setup test test-fast lint relock docs demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,18 @@ lint: setup ## lint the suite's own code and configs
 	$(UV) run ruff check scripts/relock-meta
 	$(UV) run ruff format --check scripts/relock-meta
 	$(UV) run shellcheck scripts/setup scripts/relock-backend scripts/relock-frontend .ci/run
+	$(UV) run actionlint .github/workflows/*.yml
+	$(UV) run zizmor --offline --persona auditor .github/workflows
+	renovate-config-validator --strict --no-global .github/renovate.json
+
+# The files of the template tree that tools write: the backend's lockfiles and OpenAPI
+# documents first, then the frontend's lockfile and the API types and validators generated
+# from that document, then the meta-repo's lockfile. UPGRADE=1 moves every pin to the newest
+# version allowed. Tier 3 fails on a stale one (openapi-check, gen-api-check, --locked).
+relock: setup ## regenerate the lockfiles, OpenAPI documents and API types of the templates
+	scripts/relock-backend $(if $(UPGRADE),--upgrade)
+	scripts/relock-frontend $(if $(UPGRADE),--upgrade)
+	$(UV) run scripts/relock-meta $(if $(UPGRADE),--upgrade)
 
 docs: setup ## build the user documentation (strict)
 	$(UV) run mkdocs build --strict --quiet --site-dir site

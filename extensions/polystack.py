@@ -7,9 +7,11 @@ the model. It adds to every render context:
 - `service`: for a backend or frontend repo, its own entry of the manifest;
 - `runtime`: how each service runs, by name (`runtime.py`), which every deployment mode renders;
 - `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
+- `pins`: every action, runner, image and tool version the repos pin (`pins.toml`);
 
-the filters the questions' validators use, which return '' or the error message, and one
-escaping filter per file format (`escape.py`) that every answer passes through.
+the filters the questions' validators use, which return '' or the error message, one
+escaping filter per file format (`escape.py`) that every answer passes through, and
+`actions_expr`, the one way a workflow template writes a GitHub expression `${{ ... }}`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ guides = _load("guide.py")
 escape = _load("escape.py")
 runtime = _load("runtime.py")
 edge = _load("edge.py")
+pins = _load("pins.py")
 
 SHARED_KEYS = model.SHARED_KEYS
 
@@ -160,6 +163,11 @@ def recorded_answers(answers: dict[str, Any]) -> dict[str, Any]:
     return recorded
 
 
+def actions_expr(expression: str) -> str:
+    """A GitHub Actions expression, `${{ expression }}`, written without Jinja reading it."""
+    return "${{ " + expression + " }}"
+
+
 def first_service_of(services: object, kind: str) -> str:
     """The default `service_name`: the first entry of the repo's kind, or ''."""
     try:
@@ -174,7 +182,8 @@ def first_service_of(services: object, kind: str) -> str:
 
 
 class PolystackExtension(ContextHook):
-    """Adds `suite` and `service` to the context once the answers are complete."""
+    """Adds `suite`, `service`, `guide` and `pins` to the context once the answers are
+    complete."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -195,6 +204,7 @@ class PolystackExtension(ContextHook):
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),
                 "first_service_of": first_service_of,
+                "actions_expr": actions_expr,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
                 "traefik_static": edge.traefik_static,
                 "traefik_flags": edge.flags,
@@ -221,7 +231,7 @@ class PolystackExtension(ContextHook):
                 service = model.select_service(suite, kind, context.get("service_name") or None)
             package = service.python_package if service else ""
             runtimes = runtime.describe_all(suite)
-            self._cache[key] = (suite, service, guides.guide(kind, package), runtimes)
-        context["suite"], context["service"], context["guide"], context["runtime"] = self._cache[
-            key
-        ]
+            versions = pins.load(suite.python_version, suite.node_version)
+            self._cache[key] = (suite, service, guides.guide(kind, package), runtimes, versions)
+        (context["suite"], context["service"], context["guide"], context["runtime"],
+         context["pins"]) = self._cache[key]  # fmt: skip

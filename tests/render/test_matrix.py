@@ -21,6 +21,8 @@ import copier
 import pytest
 import yaml
 
+import pins
+from found_pins import Pin, image, pins_of
 from helpers import IGNORED, ROOT, render, run, tool
 from matrix import MANIFEST_PLACE, MANIFESTS, PLACES, SUPPORTED, UNSUPPORTED, Combination
 from test_render import assert_clean_and_parseable, files_of
@@ -173,6 +175,30 @@ def test_kustomize_builds_every_overlay_into_the_slug_s_namespace(
             documents = [d for d in yaml.safe_load_all(built) if d and d["kind"] != "Namespace"]
             assert documents
             assert {d["metadata"].get("namespace") for d in documents} == {namespace}, root
+
+
+def table_pins(answers: dict[str, Any]) -> set[Pin]:
+    """Every pin the table allows, with a render's Python and Node versions."""
+    table = pins.load(answers.get("python_version", "3.12"), answers.get("node_version", "22"))
+    allowed = {("runner", "runs-on", table.runner), ("act", "act_image", table.act_image)}
+    allowed |= {("action", name, table.uses(name).partition("@")[2]) for name in table.actions}
+    allowed |= {pin for reference in table.images.values() if (pin := image(reference))}
+    return allowed | {("tool", name, version) for name, version in table.tools.items()}
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=GROUPS[k]) for k in KINDS])
+def test_every_pin_is_the_table_s(renders: Callable[[str], dict[str, Path]], kind: str) -> None:
+    # A pin the table lacks, or holds at another version, names its files; the same action,
+    # image or tool pinned two ways in one repo therefore fails too.
+    for combo_id, root in renders(kind).items():
+        allowed = table_pins(yaml.safe_load((root / ".copier-answers.yml").read_text()))
+        known = {(what, name) for what, name, _ in allowed}
+        found = pins_of(root)
+        assert {what for what, _, _ in found} >= {"action", "runner", "image"}, combo_id
+        missing = {pin: files for pin, files in found.items() if pin[:2] not in known}
+        assert not missing, f"{combo_id}: pinned outside extensions/pins.toml: {missing}"
+        drifted = {pin: files for pin, files in found.items() if pin not in allowed}
+        assert not drifted, f"{combo_id}: pinned unlike extensions/pins.toml: {drifted}"
 
 
 @pytest.mark.parametrize(("data", "message"), [pytest.param(d, m, id=i) for i, d, m in UNSUPPORTED])
