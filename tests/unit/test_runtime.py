@@ -133,6 +133,7 @@ def test_a_change_to_the_description_reaches_all_four_modes(
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), undefined=jinja2.StrictUndefined)
     polystack.PolystackExtension(env)  # the filters Copier's renders have
     context = {"suite": suite, "runtime": polystack.runtime.describe_all(suite),
+               "pins": polystack.pins.load(suite.python_version, suite.node_version),
                "service": suite.service("api"), "auth": "none"}  # fmt: skip
 
     def rendered(path: str) -> str:
