@@ -2,92 +2,39 @@
 
 `copier copy` clones the template, loads its Jinja extensions and compiles its templates on
 every run. Here Copier renders each service in the process that already has it loaded, and
-the services of one template version share all three: Copier reads the template through
-`Worker.template` (its files at `Template.local_abspath`) and its Jinja environment through
-`Worker.jinja_env`, cached properties that are given the shared ones. The answers file is
+the services of one template version share all three (`copier_worker`). The answers file is
 the one `copier copy` of the template's URL writes: Copier records the URL as `_src_path`
 and the checkout's `git describe` as `_commit`, so every service stays updatable.
 
 Each new repo gets its first commit from git in the background while the next one renders.
-Where this Copier's internals differ from what the above relies on, each service is rendered
-by `copier copy` in a process of its own instead, with the same result.
+Where this Copier's internals differ from what `copier_worker` relies on, each service is
+rendered by `copier copy` in a process of its own instead, with the same result.
 """
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cached_property
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 import yaml
-from copier._main import Worker
-from copier._settings import SettingsModel
-from copier._template import Task, Template
-from copier._vcs import clone, get_repo
-from jinja2 import Environment
 
-from workspace import copier_cli, gitrepo
+from workspace import copier_cli, gitrepo, releases
 from workspace.manifest import TemplateSource, WorkspaceError
 
-# The template's copy task that makes a new repo's first commit: done here, batched.
-INITIAL_COMMIT_TASK = "/extensions/initial_commit.py"
+copier_worker: ModuleType | None
+try:
+    from workspace import copier_worker
+except ImportError:  # a Copier whose modules moved
+    copier_worker = None
+
 # git runs in other processes: two first commits at once keep both cores busy.
 COMMITTERS = 2
-
-
-def in_process() -> bool:
-    """Whether this Copier reads its template and Jinja environment as this module expects."""
-    expected = ((Worker, "template"), (Worker, "jinja_env"), (Template, "local_abspath"))
-    methods = ("_execute_tasks", "_sync_git_index_executable_bit")
-    return all(
-        isinstance(inspect.getattr_static(owner, name, None), cached_property)
-        for owner, name in expected
-    ) and all(callable(getattr(Worker, name, None)) for name in methods)
-
-
-def is_initial_commit(task: Task) -> bool:
-    command = task.cmd
-    return not isinstance(command, str) and str(command[-1]).endswith(INITIAL_COMMIT_TASK)
-
-
-class ServiceWorker(Worker):
-    """Copier's worker for a new service repo (a new folder, or a clone with no commit)."""
-
-    def _execute_tasks(self, tasks: Sequence[Task]) -> None:
-        """Every task but the first commit, which `Renderer` makes once the repo is written."""
-        super()._execute_tasks([task for task in tasks if not is_initial_commit(task)])
-
-    def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
-        """Nothing to do: no file of a new repo is in a git index yet. (Copier asks git about
-        each file it writes, a process per file, to change modes of files already staged.)"""
-
-
-def memoized_compile(environment: Environment) -> None:
-    """Compile each template source once: the services of one template version render the
-    same sources in the same environment, only with other answers. Extensions still see
-    every source before it is used (Copier's `yield` tag resets its state there)."""
-    compile_source: Callable[..., Any] = environment.compile
-    compiled: dict[tuple[Any, ...], Any] = {}
-
-    def cached(source: Any, name: str | None = None, filename: str | None = None,
-               raw: bool = False, defer_init: bool = False) -> Any:  # fmt: skip
-        key = (source, name, filename, raw, defer_init)
-        if key in compiled:
-            if isinstance(source, str):
-                environment.preprocess(source, name, filename)
-            return compiled[key]
-        result = compiled[key] = compile_source(source, name, filename, raw, defer_init)
-        return result
-
-    setattr(environment, "compile", cached)  # noqa: B010  (mypy: no assignment to a method)
 
 
 def cli_data(data_file: Path, kind: str, name: str) -> dict[str, Any]:
@@ -96,27 +43,6 @@ def cli_data(data_file: Path, kind: str, name: str) -> dict[str, Any]:
     loaded = yaml.safe_load(data_file.read_text(encoding="utf-8")) or {}
     given = {"template_kind": kind, "service_name": name}
     return {**given, **{key: value for key, value in loaded.items() if key not in given}}
-
-
-class Checkout:
-    """The template at one version, checked out once, with what its renders share."""
-
-    def __init__(self, source: TemplateSource, path: Path) -> None:
-        self.template = Template(url=source.url, ref=source.ref)
-        vars(self.template)["local_abspath"] = path  # Copier's clone, made once
-        self.environment: Environment | None = None
-
-    def worker(self, dest: Path, data: dict[str, Any], settings: SettingsModel) -> Worker:
-        worker = ServiceWorker(
-            src_path=self.template.url, dst_path=dest, data=data, vcs_ref=self.template.ref,
-            settings=settings, defaults=True, unsafe=True, quiet=True,
-        )  # fmt: skip
-        vars(worker)["template"] = self.template
-        if self.environment is None:
-            self.environment = worker.jinja_env
-            memoized_compile(self.environment)
-        vars(worker)["jinja_env"] = self.environment
-        return worker
 
 
 class Renderer:
@@ -128,10 +54,9 @@ class Renderer:
 
     def __init__(self, clone_from: str | None = None, workdir: Path | None = None) -> None:
         self.clone_from = clone_from
-        self.fast = in_process()
+        self.fast = copier_worker is not None and copier_worker.in_process()
         self._scratch = Path(tempfile.mkdtemp(prefix="polystack-render.", dir=workdir))
-        self._checkouts: dict[TemplateSource, Checkout] = {}
-        self._settings: SettingsModel | None = None
+        self._checkouts: dict[TemplateSource, Any] = {}
         self._commits = FirstCommits()
 
     def __enter__(self) -> Renderer:
@@ -146,18 +71,19 @@ class Renderer:
         if failures and error is None:
             raise WorkspaceError("\n".join(failures))
 
-    def checkout(self, source: TemplateSource) -> Checkout:
+    def checkout(self, source: TemplateSource) -> Any:
+        """The `copier_worker.Checkout` of a template version, made on its first render."""
+        assert copier_worker is not None
         if source not in self._checkouts:
-            url = self.clone_from or get_repo(source.url) or source.url
             where = self._scratch / f"template-{len(self._checkouts)}"
             where.mkdir()
             try:
-                path = Path(clone(url, source.ref, str(where)))
+                made = copier_worker.check_out(source, self.clone_from, where)
             except Exception as error:
                 raise WorkspaceError(
                     f"cannot check out the template {source.url} at {source.ref}: {error}"
                 ) from None
-            self._checkouts[source] = Checkout(source, path)
+            self._checkouts[source] = made
         return self._checkouts[source]
 
     def copy(self, source: TemplateSource, dest: Path, data_file: Path, kind: str,
@@ -168,16 +94,11 @@ class Renderer:
             self._copy_in_subprocess(source, dest, data_file, kind, name)
             return
         checkout = self.checkout(source)
-        if self._settings is None:
-            self._settings = SettingsModel.from_file()
         data = cli_data(data_file, kind, name)
         try:
             # What a `copier copy` process would print and drop: warnings too.
-            with (
-                warnings.catch_warnings(record=True),
-                checkout.worker(dest, data, self._settings) as worker,
-            ):
-                worker.run_copy()
+            with warnings.catch_warnings(record=True):
+                checkout.render(dest, data)
         except Exception as error:
             raise WorkspaceError(f"rendering {name} failed:\n{error}") from None
         self._commits.add(dest)
@@ -187,7 +108,7 @@ class Renderer:
         env = {}
         if self.clone_from:  # every git that clones the source clones this copy instead
             env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{self.clone_from}.insteadOf",
-                   "GIT_CONFIG_VALUE_0": get_repo(source.url) or source.url}  # fmt: skip
+                   "GIT_CONFIG_VALUE_0": releases.git_url(source.url)}  # fmt: skip
         result = copier_cli.copy_service(source, dest, data_file, kind, name, env=env)
         if not result.ok:
             raise WorkspaceError(f"rendering {name} failed:\n{result.tail()}")
