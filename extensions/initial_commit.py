@@ -25,30 +25,38 @@ def belongs_to_work_tree(path: Path) -> bool:
     return inside and _git(path, "check-ignore", "-q", str(path)).returncode != 0
 
 
-def identity_args(path: Path) -> list[str]:
-    """`-c user.*` options when git has no identity of its own, else nothing."""
-    known = all(
+def knows_identity(path: Path) -> bool:
+    return all(
         _git(path, "var", ident).returncode == 0
         for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
     )
-    if known:
-        return []
-    name, email = FALLBACK_IDENTITY
-    return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+
+
+def _failed(path: Path, args: list[str], result: subprocess.CompletedProcess[str]) -> SystemExit:
+    return SystemExit(f"git {' '.join(args)} failed in {path}:\n{result.stderr}")
+
+
+def _step(path: Path, args: list[str]) -> None:
+    result = _git(path, *args)
+    if result.returncode != 0:
+        raise _failed(path, args, result)
 
 
 def initial_commit(path: Path) -> bool:
-    """Init `path` on branch main and commit everything; False when it was left alone."""
+    """Init `path` on branch main and commit everything; False when it was left alone.
+
+    Three git runs as a rule: git is asked about its identity only when the commit fails."""
     if (path / ".git").exists() or belongs_to_work_tree(path):
         return False
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        [*identity_args(path), "commit", "-q", "--no-verify", "-m", MESSAGE],
-    ):
-        result = _git(path, *args)
-        if result.returncode != 0:
-            raise SystemExit(f"git {' '.join(args)} failed in {path}:\n{result.stderr}")
+    _step(path, ["init", "-q", "-b", "main"])
+    _step(path, ["add", "-A"])
+    commit = ["commit", "-q", "--no-verify", "-m", MESSAGE]
+    result = _git(path, *commit)
+    if result.returncode != 0:
+        if knows_identity(path):
+            raise _failed(path, commit, result)
+        name, email = FALLBACK_IDENTITY
+        _step(path, ["-c", f"user.name={name}", "-c", f"user.email={email}", *commit])
     return True
 
 

@@ -25,7 +25,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the services `render` is asked for instead of running Copier."""
     calls: list[str] = []
 
-    def render(manifest: Manifest, service: ServiceEntry, data_file: Path | None = None) -> None:
+    def render(manifest: Manifest, service: ServiceEntry, renderer: object) -> None:
         dest = manifest.service_dir(service.name)
         dest.mkdir(parents=True, exist_ok=True)
         (dest / "rendered.txt").write_text(service.kind)

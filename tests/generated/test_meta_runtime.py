@@ -45,18 +45,23 @@ def without_git_identity(home: Path) -> dict[str, str]:
     return {**env, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
 
 
-def render_meta(template: Path, dest: Path, services: list[dict[str, Any]]) -> Path:
-    data = dest.parent / f"{dest.name}-answers.yml"
-    data.write_text(yaml.safe_dump({"services": services}))
+def copier_copy(template: Path, dest: Path, *args: str) -> Path:
+    """`copier copy` of the template as a user runs it, on a machine where git knows nobody."""
     proc = subprocess.run(
-        [tool("copier"), "copy", "--trust", "--defaults", "--quiet", "--data",
-         "template_kind=meta", "--data-file", str(data), str(template), str(dest)],
+        [tool("copier"), "copy", "--trust", "--defaults", "--quiet", *args, str(template),
+         str(dest)],
         env=without_git_identity(dest.parent / f"{dest.name}-home"), text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=600,
         check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout
     return dest
+
+
+def render_meta(template: Path, dest: Path, services: list[dict[str, Any]]) -> Path:
+    data = dest.parent / f"{dest.name}-answers.yml"
+    data.write_text(yaml.safe_dump({"services": services}))
+    return copier_copy(template, dest, "--data", "template_kind=meta", "--data-file", str(data))
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +150,35 @@ def test_a_scaffolded_service_updates_with_nothing_to_do(renders: Callable[[str]
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert git(repo, "rev-parse", "HEAD^{tree}") == tree
     assert git(repo, "rev-list", "--count", "HEAD") == "1"
+
+
+def files_with_modes(repo: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of a repo but its .git: mode and bytes."""
+    return {
+        str(path.relative_to(repo)): (path.stat().st_mode, path.read_bytes())
+        for path in sorted(repo.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(repo).parts
+    }
+
+
+def test_scaffolded_services_are_what_copier_copy_writes(
+    renders: Callable[[str], Path], template: Path, tmp_path: Path
+) -> None:
+    """The meta-repo renders its services in Copier's own process; a `copier copy` of each
+    service with the manifest's answers writes the same files, answers file included, and
+    the same first commit: tree, author and message."""
+    meta = renders("three")
+    for service in manifest(meta)["services"][:2]:  # a frontend and a backend
+        name = service["name"]
+        copied = copier_copy(
+            template, tmp_path / name, "--vcs-ref", "1.0.0", "--data-file",
+            str(meta / "polystack.yml"), "--data", f"template_kind={service['kind']}",
+            "--data", f"service_name={name}",
+        )  # fmt: skip
+        scaffolded = meta / "services" / name
+        assert files_with_modes(scaffolded) == files_with_modes(copied), name
+        first_commit = ("log", "--format=%T %an <%ae> %s", "main")
+        assert git(scaffolded, *first_commit) == git(copied, *first_commit), name
 
 
 # ---- the meta-repo's own tooling -------------------------------------------------------

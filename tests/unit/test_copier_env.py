@@ -72,9 +72,10 @@ def load_time_imports(path: Path) -> set[str]:
 
 def workspace_modules_loaded_by_scaffold() -> dict[str, set[str]]:
     """The workspace tool's modules that `python tools/workspace scaffold` loads, with their
-    other imports, following `workspace.*` imports from the entry point."""
+    other imports, following `workspace.*` imports from the entry point and from the
+    renderer (which the scaffolding imports once it renders)."""
     loaded: dict[str, set[str]] = {}
-    todo = ["__main__"]
+    todo = ["__main__", "renderer"]
     while todo:
         module = todo.pop()
         if module in loaded:
@@ -94,7 +95,7 @@ def test_copier_has_no_extra_packages_here() -> None:
 def test_the_scaffolding_loads_nothing_copier_lacks() -> None:
     allowed = importable_in_copier() | {"__future__"}
     loaded = workspace_modules_loaded_by_scaffold()
-    assert {"cli", "scaffold", "copier_cli", "manifest"} <= loaded.keys()
+    assert {"cli", "scaffold", "renderer", "copier_worker", "manifest"} <= loaded.keys()
     assert "native" not in loaded, "native mode loads honcho: import it in its commands"
     for module, imports in loaded.items():
         missing = {name for name in imports if name.split(".")[0] not in allowed}

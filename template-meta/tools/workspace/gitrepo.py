@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workspace.manifest import WorkspaceError
 
 FALLBACK_IDENTITY = ("Polystack", "polystack@localhost")
+INITIAL_COMMIT = "Initial commit from Polystack"
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 # Never wait for credentials: nothing here may prompt (CI has no terminal). Queries such as
 # `git status` do not refresh the index either: a preview leaves the repo byte for byte as is.
@@ -79,12 +81,15 @@ def identity_args(repo: Path) -> list[str]:
     return [] if known else ["-c", f"user.name={name}", "-c", f"user.email={email}"]
 
 
-def commit_all(repo: Path, message: str) -> None:
-    """Init `repo` if needed (branch main) and commit every file in it."""
+def commit_all(
+    repo: Path, message: str, identity: Callable[[Path], list[str]] = identity_args
+) -> None:
+    """Init `repo` if needed (branch main) and commit every file in it; `identity` gives
+    the `-c user.*` options (it is asked once the repo exists)."""
     if not is_repo(repo):
         git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
-    git(repo, *identity_args(repo), "commit", "-q", "--no-verify", "-m", message)
+    git(repo, *identity(repo), "commit", "-q", "--no-verify", "-m", message)
 
 
 @dataclass(frozen=True)

@@ -6,30 +6,30 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workspace import copier_cli, gitrepo
+from workspace import gitrepo
 from workspace.manifest import Manifest, ServiceEntry, WorkspaceError, template_source
 
+if TYPE_CHECKING:
+    from workspace.renderer import Renderer
+
 CLONE_TIMEOUT = 300
-# Clones and renders wait on git and disk more than on the CPU: run a few at once.
+# Clones wait on git and the network more than on the CPU: run a few at once.
 PARALLEL = min(4, (os.cpu_count() or 1) + 1)
+RENDERED = "rendered from the templates"
 
 
 def is_present(path: Path) -> bool:
     return path.is_dir() and any(path.iterdir())
 
 
-def render(manifest: Manifest, service: ServiceEntry, data_file: Path | None = None) -> None:
-    """Render a service repo with the shared answers and give it its first commit."""
-    dest = manifest.service_dir(service.name)
-    result = copier_cli.copy_service(
-        template_source(manifest.root), dest, data_file or manifest.path,
+def render(manifest: Manifest, service: ServiceEntry, renderer: Renderer) -> None:
+    """Render a service repo with the shared answers; its first commit follows."""
+    renderer.copy(
+        template_source(manifest.root), manifest.service_dir(service.name), manifest.path,
         service.kind, service.name,
     )  # fmt: skip
-    if not result.ok:
-        raise WorkspaceError(f"rendering {service.name} failed:\n{result.tail()}")
-    if not gitrepo.is_repo(dest) or not gitrepo.has_commits(dest):
-        gitrepo.commit_all(dest, "Initial commit from Polystack")
 
 
 def clone(service: ServiceEntry, dest: Path) -> bool:
@@ -46,22 +46,34 @@ def clone(service: ServiceEntry, dest: Path) -> bool:
     return True
 
 
-def bring_in(manifest: Manifest, service: ServiceEntry, try_clone: bool) -> str:
-    """Clone or render one missing service; says which it did."""
+def cloned(manifest: Manifest, service: ServiceEntry) -> str | None:
+    """What cloning did; None when the service is still to be rendered: there was nothing to
+    clone, or an empty remote whose clone it is rendered into."""
     dest = manifest.service_dir(service.name)
-    if try_clone and clone(service, dest):
-        if gitrepo.has_commits(dest):
-            return f"cloned {service.repo} at {service.ref}"
-        render(manifest, service)
-        return f"rendered into the empty clone of {service.repo}"
-    render(manifest, service)
-    return "rendered from the templates"
+    if clone(service, dest) and gitrepo.has_commits(dest):
+        return f"cloned {service.repo} at {service.ref}"
+    return None
 
 
 def scaffold_missing(manifest: Manifest, *, try_clone: bool) -> dict[str, str]:
-    """Bring every missing service in, a few at a time; says what happened to each."""
+    """Bring every missing service in (clones a few at a time, then renders one after the
+    other in this process); says what happened to each."""
+    from workspace.renderer import Renderer  # only rendering needs Copier loaded
+
     services = manifest.services
     missing = [s for s in services if not is_present(manifest.service_dir(s.name))]
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        jobs = {s.name: pool.submit(bring_in, manifest, s, try_clone) for s in missing}
-    return {s.name: jobs[s.name].result() if s.name in jobs else "present" for s in services}
+    done: dict[str, str | None] = {s.name: None for s in missing}
+    if try_clone and missing:
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            jobs = {s.name: pool.submit(cloned, manifest, s) for s in missing}
+        done = {name: job.result() for name, job in jobs.items()}
+    to_render = [s for s in missing if done[s.name] is None]
+    if to_render:
+        with Renderer() as renderer:
+            for service in to_render:
+                empty_clone = gitrepo.is_repo(manifest.service_dir(service.name))
+                render(manifest, service, renderer)
+                done[service.name] = (
+                    f"rendered into the empty clone of {service.repo}" if empty_clone else RENDERED
+                )
+    return {s.name: done.get(s.name) or "present" for s in services}

@@ -29,6 +29,7 @@ from workspace.manifest import (
     SERVICES_DIR,
     Manifest,
     ServiceEntry,
+    TemplateSource,
     WorkspaceError,
     dump_answers,
     recorded_answers,
@@ -407,9 +408,8 @@ def _update_all(
     done = {o.repo for o in outcomes}
     outcomes += [Outcome(j.name, CURRENT) for j in jobs if j.name not in done]
     present_names = dict(present)
-    for name, service in entries.items():
-        if name not in present_names:
-            outcomes.append(scaffold_new(resolved, service, template, work, dry_run))
+    new = [service for name, service in entries.items() if name not in present_names]
+    outcomes += scaffold_new(resolved, new, template, work, dry_run)
     outcomes += [
         Outcome(n, STRAY, detail=f"remove it once its work is moved: rm -rf {SERVICES_DIR}/{n}")
         for n in strays(manifest.root, entries)
@@ -442,27 +442,31 @@ def finish(prepared: list[Prepared], dry_run: bool) -> list[Outcome]:
 
 
 def scaffold_new(
-    manifest: Manifest, service: ServiceEntry, template: releases.Template, work: Path, dry: bool
-) -> Outcome:
-    """A service new in the manifest: rendered at the newest release, with its first commit."""
-    where = f"{service.kind} at {service.route}, port {service.port}"
-    if dry:
-        return Outcome(service.name, WOULD_SCAFFOLD, detail=where)
+    manifest: Manifest, new: list[ServiceEntry], template: releases.Template, work: Path,
+    dry: bool,
+) -> list[Outcome]:  # fmt: skip
+    """Services new in the manifest: rendered at the newest release, each with its first
+    commit."""
+    wheres = {s.name: f"{s.kind} at {s.route}, port {s.port}" for s in new}
+    if dry or not new:
+        return [Outcome(s.name, WOULD_SCAFFOLD, detail=wheres[s.name]) for s in new]
+    from workspace.renderer import Renderer  # only rendering needs Copier loaded
+
     assert template.latest is not None
-    data = dump_answers(manifest.shared_answers(), work / f"new-{service.name}.yml")
-    dest = manifest.service_dir(service.name)
-    source = template_source(manifest.root)
-    with interrupt_deferred():
-        result = copier_cli.copy_service(
-            type(source)(source.url, template.latest), dest, data, service.kind, service.name,
-            env={**template.git_env(), "TMPDIR": str(work)},
-        )  # fmt: skip
-        if not result.ok:
-            shutil.rmtree(dest, ignore_errors=True)
-            return Outcome(service.name, FAILED, detail=result.tail())
-        if not gitrepo.is_repo(dest) or not gitrepo.has_commits(dest):
-            gitrepo.commit_all(dest, "Initial commit from Polystack")
-    return Outcome(service.name, SCAFFOLDED, detail=where)
+    data = dump_answers(manifest.shared_answers(), work / "new-services.yml")
+    source = TemplateSource(template_source(manifest.root).url, template.latest)
+    outcomes = []
+    with interrupt_deferred(), Renderer(clone_from=str(template.path), workdir=work) as renderer:
+        for service in new:
+            dest = manifest.service_dir(service.name)
+            try:
+                renderer.copy(source, dest, data, service.kind, service.name)
+            except WorkspaceError as error:
+                shutil.rmtree(dest, ignore_errors=True)
+                outcomes.append(Outcome(service.name, FAILED, detail=str(error)))
+                continue
+            outcomes.append(Outcome(service.name, SCAFFOLDED, detail=wheres[service.name]))
+    return outcomes
 
 
 # --- the summary ---------------------------------------------------------------------------
