@@ -172,6 +172,10 @@ class Service:
     project: str
     registry: str
     owners: tuple[str, ...] = ()
+    # Where Prometheus scrapes it: a backend's own port (its routes never include the root's
+    # /metrics); a frontend's second port, which no edge routes to (its root route would
+    # catch /metrics on the first).
+    metrics_port: int = 0
 
     @property
     def env_prefix(self) -> str:
@@ -270,8 +274,13 @@ class Service:
 
     @property
     def metrics_path(self) -> str:
-        """Prometheus path on the internal port: root for backends, basePath for frontends."""
-        return "/metrics" if self.is_backend else f"{self.route_prefix}/metrics"
+        """Prometheus path on `metrics_port`, outside any route prefix."""
+        return "/metrics"
+
+    @property
+    def metrics_target(self) -> str:
+        """Where Prometheus scrapes it on the compose network."""
+        return f"{self.name}:{self.metrics_port}"
 
     @property
     def database_name(self) -> str:
@@ -435,6 +444,7 @@ class Suite:
             values["AUTO_MIGRATE"] = "true"
         else:
             values["HOSTNAME"] = "127.0.0.1"
+            values["METRICS_PORT"] = str(service.metrics_port)
             backend = self.backend_for(service)
             if backend:
                 values["BACKEND_URL"] = backend.loopback_url
@@ -716,6 +726,24 @@ def _allocate_ports(entries: list[_Entry], problems: _Problems) -> dict[str, int
     return ports
 
 
+def _allocate_metrics_ports(entries: list[_Entry], ports: Mapping[str, int]) -> dict[str, int]:
+    """A backend serves its metrics on its own port; a frontend gets the next free port after
+    its own, free of every service's and the infrastructure's ports."""
+    taken = set(ports.values()) | set(INFRA_PORTS)
+    metrics: dict[str, int] = {}
+    for entry in entries:
+        if entry.name not in ports:
+            continue  # its port was rejected
+        port = ports[entry.name]
+        if entry.kind == "frontend":
+            port = port + 1 if port < PORT_MAX else PORT_MIN
+            while port in taken:
+                port = port + 1 if port < PORT_MAX else PORT_MIN
+            taken.add(port)
+        metrics[entry.name] = port
+    return metrics
+
+
 def _assign_routes(entries: list[_Entry], problems: _Problems) -> dict[str, str]:
     explicit: dict[str, str] = {}
     for entry in entries:
@@ -808,6 +836,7 @@ def build_suite(
     ports = _allocate_ports(entries, problems)
     routes = _assign_routes(entries, problems)
     problems.raise_any()
+    metrics_ports = _allocate_metrics_ports(entries, ports)
     registry = registry or default_registry(organization)
     built = tuple(
         Service(
@@ -820,6 +849,7 @@ def build_suite(
             project=project_slug,
             registry=registry,
             owners=tuple(e.owners),
+            metrics_port=metrics_ports[e.name],
         )
         for e in entries
     )
