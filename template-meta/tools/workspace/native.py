@@ -8,6 +8,7 @@ Traefik's routes from the manifest; native_config.py writes what depends on this
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,6 +25,10 @@ PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
 # Variables of the tool's own environment that must not leak into a service's tools.
 PRIVATE_ENV = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "UV_PROJECT_ENVIRONMENT")
 PROMETHEUS = "prometheus"
+# What a frontend's install depends on; its digest, kept beside the installed packages, lets a
+# restart skip `pnpm install` (seconds, even with nothing to do) while they are unchanged.
+INSTALL_INPUTS = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
+INSTALL_STAMP = Path("node_modules") / ".installed-from"
 READY_TIMEOUT = 600.0  # a first run compiles every frontend page it is asked for
 
 
@@ -34,12 +39,29 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def prepare_commands(service: ServiceEntry, mode: str) -> list[list[str]]:
-    """Installs, and for `make start` the production build; `make dev` builds nothing."""
+def prepare_commands(
+    service: ServiceEntry, mode: str, *, installed: bool = False
+) -> list[list[str]]:
+    """Installs (a frontend's only when its lockfile changed since the last one), and for
+    `make start` the production build; `make dev` builds nothing."""
     if service.is_backend:
         return [["uv", "sync", "--frozen", "--quiet"]]
-    install = ["pnpm", "install", "--frozen-lockfile", "--reporter=silent"]
-    return [install, ["pnpm", "build"]] if mode == "start" else [install]
+    install = [] if installed else [["pnpm", "install", "--frozen-lockfile", "--reporter=silent"]]
+    return [*install, ["pnpm", "build"]] if mode == "start" else install
+
+
+def install_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        content = (path / name).read_bytes() if (path / name).is_file() else b""
+        digest.update(f"{name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()
+
+
+def is_installed(path: Path) -> bool:
+    """Whether node_modules was installed from the current package.json and lockfile."""
+    stamp = path / INSTALL_STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == install_digest(path)
 
 
 def stage_standalone(path: Path) -> None:
@@ -61,11 +83,17 @@ def prepare(manifest: Manifest, mode: str) -> None:
         path = manifest.service_dir(service.name)
         if service.is_backend:
             (path / "data").mkdir(exist_ok=True)  # where the default SQLite database lives
-        for command in prepare_commands(service, mode):
+        installed = service.is_frontend and is_installed(path)
+        if installed:
+            print(f"==> {service.name}: dependencies installed from the current lockfile",
+                  flush=True)  # fmt: skip
+        for command in prepare_commands(service, mode, installed=installed):
             print(f"==> {service.name}: {' '.join(command)}", flush=True)
             done = subprocess.run(command, cwd=path, env=child_env(), check=False)
             if done.returncode != 0:
                 raise WorkspaceError(f"{' '.join(command)} failed in {path}")
+            if command[:2] == ["pnpm", "install"]:
+                (path / INSTALL_STAMP).write_text(install_digest(path) + "\n", encoding="utf-8")
         if mode == "start" and service.is_frontend:
             stage_standalone(path)
 
@@ -93,7 +121,8 @@ def announce_when_ready(
 ) -> None:
     """Print the links once every one of them answers (from a thread beside honcho)."""
     printed = links.links(manifest, settings, prometheus=PROMETHEUS in names)
-    if links.wait_until_up([url for _, url in printed], READY_TIMEOUT):
+    pages = [links.loopback_page(s) for s in manifest.services if s.is_frontend]
+    if links.wait_until_up(pages + [url for _, url in printed], READY_TIMEOUT):
         banner = links.banner(printed, time.monotonic() - started)
     else:
         banner = "\nSome links did not answer in time; see the processes' output above.\n"
