@@ -3,11 +3,11 @@
 The default render runs `make setup` and `make check` (ESLint, Prettier, tsc, Vitest with
 coverage, the API types check, `next build`, Playwright in the system Chromium against the
 Prism mock). Its standalone output, assembled as the Dockerfile copies it, then serves
-/healthz, /metrics (on a port of their own) and the pages against a recording backend (request id and traceparent
-sent, traces exported over OTLP/HTTP), shows an error state once the backend is gone, and
-refuses to start on a bad setting. `make dev` serves. A second render, the frontend at
-/admin with basePath and its backend at /billing, type-checks, passes its unit tests, builds
-and passes its browser tests too.
+/healthz, /metrics (on a port of their own) and the pages against a recording backend
+(request id and traceparent sent, traces exported over OTLP/HTTP), shows an error state once
+the backend is gone, and refuses to start on a bad setting. `make dev` serves. A second
+render, the frontend at /admin with basePath and its backend at /billing, type-checks, passes
+its unit tests, builds and passes its browser tests too.
 """
 
 from __future__ import annotations

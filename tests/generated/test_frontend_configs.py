@@ -325,7 +325,8 @@ def test_runtime_stage_serves_and_passes_its_healthcheck(
     check = healthcheck_command(dockerfile)
     port = free_port()
     env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
-           "METRICS_PORT": str(free_port()), "BACKEND_URL": f"http://127.0.0.1:{free_port()}"}  # fmt: skip
+           "METRICS_PORT": str(free_port()),
+           "BACKEND_URL": f"http://127.0.0.1:{free_port()}"}  # fmt: skip
     assert run(check, cwd=app, env=env, check=False).returncode != 0, "passes with no server"
     server = subprocess.Popen(["node", "server.js"], cwd=app, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

@@ -275,7 +275,8 @@ def metrics_port(meta: Meta, service: dict[str, Any]) -> int:
     METRICS_PORT compose gives it, another port than the one Traefik routes to."""
     if service["kind"] == "backend":
         return int(service["port"])
-    port = int(meta.load("compose.yaml")["services"][service["name"]]["environment"]["METRICS_PORT"])
+    environment = meta.load("compose.yaml")["services"][service["name"]]["environment"]
+    port = int(environment["METRICS_PORT"])
     assert port != service["port"]
     return port
 
