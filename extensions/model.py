@@ -166,16 +166,16 @@ class Service:
     name: str
     kind: str
     port: int
+    # Where Prometheus scrapes it: a backend's own port (its routes never include the root's
+    # /metrics); a frontend's second port, which no edge routes to (its root route would
+    # catch /metrics on the first).
+    metrics_port: int
     route: str
     repo: str
     ref: str
     project: str
     registry: str
     owners: tuple[str, ...] = ()
-    # Where Prometheus scrapes it: a backend's own port (its routes never include the root's
-    # /metrics); a frontend's second port, which no edge routes to (its root route would
-    # catch /metrics on the first).
-    metrics_port: int = 0
 
     @property
     def env_prefix(self) -> str:
