@@ -726,19 +726,22 @@ def _allocate_ports(entries: list[_Entry], problems: _Problems) -> dict[str, int
     return ports
 
 
+def _after(port: int) -> int:
+    """The next port, the top of the range wrapping to its bottom."""
+    return port + 1 if port < PORT_MAX else PORT_MIN
+
+
 def _allocate_metrics_ports(entries: list[_Entry], ports: Mapping[str, int]) -> dict[str, int]:
     """A backend serves its metrics on its own port; a frontend gets the next free port after
     its own, free of every service's and the infrastructure's ports."""
     taken = set(ports.values()) | set(INFRA_PORTS)
     metrics: dict[str, int] = {}
     for entry in entries:
-        if entry.name not in ports:
-            continue  # its port was rejected
         port = ports[entry.name]
         if entry.kind == "frontend":
-            port = port + 1 if port < PORT_MAX else PORT_MIN
+            port = _after(port)
             while port in taken:
-                port = port + 1 if port < PORT_MAX else PORT_MIN
+                port = _after(port)
             taken.add(port)
         metrics[entry.name] = port
     return metrics
