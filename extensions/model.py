@@ -163,6 +163,10 @@ class Service:
     name: str
     kind: str
     port: int
+    # Where Prometheus scrapes it: a backend's own port (its routes never include the root's
+    # /metrics); a frontend's second port, which no edge routes to (its root route would
+    # catch /metrics on the first).
+    metrics_port: int
     route: str
     repo: str
     ref: str
@@ -247,8 +251,13 @@ class Service:
 
     @property
     def metrics_path(self) -> str:
-        """Prometheus path on the internal port: root for backends, basePath for frontends."""
-        return "/metrics" if self.is_backend else f"{self.route_prefix}/metrics"
+        """Prometheus path on `metrics_port`, outside any route prefix."""
+        return "/metrics"
+
+    @property
+    def metrics_target(self) -> str:
+        """Where Prometheus scrapes it on the compose network."""
+        return f"{self.name}:{self.metrics_port}"
 
     @property
     def database_name(self) -> str:
@@ -670,6 +679,27 @@ def _allocate_ports(entries: list[_Entry], problems: _Problems) -> dict[str, int
     return ports
 
 
+def _after(port: int) -> int:
+    """The next port, the top of the range wrapping to its bottom."""
+    return port + 1 if port < PORT_MAX else PORT_MIN
+
+
+def _allocate_metrics_ports(entries: list[_Entry], ports: Mapping[str, int]) -> dict[str, int]:
+    """A backend serves its metrics on its own port; a frontend gets the next free port after
+    its own, free of every service's and the infrastructure's ports."""
+    taken = set(ports.values()) | set(INFRA_PORTS)
+    metrics: dict[str, int] = {}
+    for entry in entries:
+        port = ports[entry.name]
+        if entry.kind == "frontend":
+            port = _after(port)
+            while port in taken:
+                port = _after(port)
+            taken.add(port)
+        metrics[entry.name] = port
+    return metrics
+
+
 def _assign_routes(entries: list[_Entry], problems: _Problems) -> dict[str, str]:
     explicit: dict[str, str] = {}
     for entry in entries:
@@ -762,6 +792,7 @@ def build_suite(
     ports = _allocate_ports(entries, problems)
     routes = _assign_routes(entries, problems)
     problems.raise_any()
+    metrics_ports = _allocate_metrics_ports(entries, ports)
     registry = registry or default_registry(organization)
     built = tuple(
         Service(
@@ -774,6 +805,7 @@ def build_suite(
             project=project_slug,
             registry=registry,
             owners=tuple(e.owners),
+            metrics_port=metrics_ports[e.name],
         )
         for e in entries
     )

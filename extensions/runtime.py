@@ -63,6 +63,7 @@ class Runtime:
     kind: str
     image: str
     port: int
+    metrics_port: int  # a frontend's own, which no edge routes to; a backend's is `port`
     liveness: Probe
     readiness: Probe
     user: int  # the image's non-root user and group
@@ -95,6 +96,7 @@ class Runtime:
             values["AUTO_MIGRATE"] = "true" if mode in ("compose", "native") else "false"
         else:
             values["HOSTNAME"] = host
+            values["METRICS_PORT"] = str(self.metrics_port)
             if self.backend is not None:
                 values["BACKEND_URL"] = backend_url(self.backend, mode)
         values["OTEL_SERVICE_NAME"] = self.name
@@ -148,6 +150,7 @@ def describe(suite: Any, service: Any) -> Runtime:
         kind=service.kind,
         image=service.image,
         port=service.port,
+        metrics_port=service.metrics_port,
         liveness=Probe(f"{prefix}/healthz", service.port),
         # A backend is ready when its database answers too; a frontend when it serves.
         readiness=Probe(f"{prefix}/readyz" if backend else f"{prefix}/healthz", service.port),

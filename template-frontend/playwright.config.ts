@@ -7,6 +7,7 @@ import { API_PREFIX, BASE_PATH } from "./lib/service";
 // Ports are settings so that parallel runs (and CI) never collide.
 const appPort = Number(process.env.E2E_APP_PORT ?? 3199);
 const mockPort = Number(process.env.E2E_MOCK_PORT ?? 4011);
+export const METRICS_PORT = Number(process.env.E2E_METRICS_PORT ?? 3198);
 // A system Chromium instead of Playwright's own download, e.g. CHROMIUM_PATH=/usr/bin/chromium;
 // without one, Debian's Chromium stands in when Playwright's is not installed.
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";
@@ -65,7 +66,11 @@ export default defineConfig({
       // The production build, as `make build` left it.
       command: `next start --hostname 127.0.0.1 --port ${appPort}`,
       url: `http://127.0.0.1:${appPort}${BASE_PATH}/healthz`,
-      env: { BACKEND_URL: `http://127.0.0.1:${mockPort}`, LOG_LEVEL: "warn" },
+      env: {
+        BACKEND_URL: `http://127.0.0.1:${mockPort}`,
+        METRICS_PORT: String(METRICS_PORT),
+        LOG_LEVEL: "warn",
+      },
       reuseExistingServer: false,
       timeout: 60_000,
     },

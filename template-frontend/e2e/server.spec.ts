@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { API_PREFIX } from "../lib/service";
+import { METRICS_PORT } from "../playwright.config";
 
 const API = API_PREFIX.slice(1);
 
@@ -10,8 +11,9 @@ test("/healthz answers without the backend", async ({ request }) => {
   expect(await response.json()).toEqual({ status: "ok" });
 });
 
-test("/metrics serves Prometheus text with process and Node.js metrics", async ({ request }) => {
-  const response = await request.get("metrics");
+test("metrics are served on their own port only", async ({ request }) => {
+  expect((await request.get("metrics")).status()).toBe(404);
+  const response = await request.get(`http://127.0.0.1:${METRICS_PORT}/metrics`);
   expect(response.status()).toBe(200);
   const body = await response.text();
   expect(body).toMatch(/^process_resident_memory_bytes \d+/m);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { DEFAULT_BACKEND_URL, DEFAULT_PORT, SERVICE_NAME } from "./service";
+import { DEFAULT_BACKEND_URL, DEFAULT_METRICS_PORT, DEFAULT_PORT, SERVICE_NAME } from "./service";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -13,23 +13,32 @@ const origin = z
   })
   .transform((value) => new URL(value).origin);
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_PORT),
-  HOSTNAME: z.string().min(1).default("127.0.0.1"),
-  BACKEND_URL: origin.default(DEFAULT_BACKEND_URL),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url({
-      protocol: /^https?$/,
-      error: "must be an http(s) URL such as http://otel-collector:4318",
-    })
-    .optional(),
-  // Read by the OTLP exporter itself; checked here so a typo fails at startup.
-  OTEL_EXPORTER_OTLP_PROTOCOL: z
-    .enum(["http/protobuf", "http/json"], { error: "must be http/protobuf or http/json" })
-    .optional(),
-  OTEL_SERVICE_NAME: z.string().min(1).default(SERVICE_NAME),
-});
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z
+  .object({
+    PORT: port.default(DEFAULT_PORT),
+    // Prometheus scrapes /metrics here, beside the app's port: no edge routes to it.
+    METRICS_PORT: port.default(DEFAULT_METRICS_PORT),
+    HOSTNAME: z.string().min(1).default("127.0.0.1"),
+    BACKEND_URL: origin.default(DEFAULT_BACKEND_URL),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http(s) URL such as http://otel-collector:4318",
+      })
+      .optional(),
+    // Read by the OTLP exporter itself; checked here so a typo fails at startup.
+    OTEL_EXPORTER_OTLP_PROTOCOL: z
+      .enum(["http/protobuf", "http/json"], { error: "must be http/protobuf or http/json" })
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default(SERVICE_NAME),
+  })
+  .refine((config) => config.METRICS_PORT !== config.PORT, {
+    path: ["METRICS_PORT"],
+    error: "must differ from PORT: the metrics have a port of their own",
+  });
 
 export type Config = z.infer<typeof schema>;
 

@@ -2,12 +2,18 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { ConfigError, parseConfig } from "@/lib/config";
-import { DEFAULT_BACKEND_URL, DEFAULT_PORT, SERVICE_NAME } from "@/lib/service";
+import {
+  DEFAULT_BACKEND_URL,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_PORT,
+  SERVICE_NAME,
+} from "@/lib/service";
 
 describe("parseConfig", () => {
   it("applies the defaults when nothing is set", () => {
     expect(parseConfig({})).toEqual({
       PORT: DEFAULT_PORT,
+      METRICS_PORT: DEFAULT_METRICS_PORT,
       HOSTNAME: "127.0.0.1",
       BACKEND_URL: DEFAULT_BACKEND_URL,
       LOG_LEVEL: "info",
@@ -47,6 +53,7 @@ describe("parseConfig", () => {
     ["BACKEND_URL", "http://backend:8000/api", /BACKEND_URL: must be an origin without a path/],
     ["PORT", "eighty", /PORT: .*\(got "eighty"\)/],
     ["PORT", "70000", /PORT: /],
+    ["METRICS_PORT", String(DEFAULT_PORT), /METRICS_PORT: must differ from PORT/],
     ["LOG_LEVEL", "loud", /LOG_LEVEL: /],
     ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector", /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http/],
     ["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf/],

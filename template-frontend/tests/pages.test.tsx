@@ -83,13 +83,4 @@ describe("server routes", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
   });
-
-  it("serves Prometheus metrics with the process and Node.js defaults", async () => {
-    const { GET } = await import("@/app/metrics/route");
-    const response = await GET();
-    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    const body = await response.text();
-    expect(body).toMatch(/^process_cpu_user_seconds_total /m);
-    expect(body).toMatch(/^nodejs_eventloop_lag_seconds /m);
-  });
 });

@@ -158,6 +158,20 @@ def test_every_service_of_the_manifest_has_its_rendered_runtime() -> None:
     assert set(manifest.shared_answers()) == set(vocabulary.shared_keys()) & set(manifest.answers)
 
 
+def test_a_restart_installs_a_frontend_only_when_its_lockfile_changed(tmp_path: Path) -> None:
+    web = next(r for r in vocabulary.runtimes().values() if r.kind == "frontend")
+    (tmp_path / "package.json").write_text('{"name": "web"}')
+    (tmp_path / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
+    assert not native.is_installed(tmp_path)  # never installed
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / native.INSTALL_STAMP).write_text(native.install_digest(tmp_path))
+    assert native.is_installed(tmp_path)
+    assert native.prepare_commands(web, "dev", installed=True) == []
+    assert native.prepare_commands(web, "start", installed=True) == [["pnpm", "build"]]
+    (tmp_path / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\nimporters: {}\n")
+    assert not native.is_installed(tmp_path)
+
+
 def test_dynamic_config_routes_each_service_to_its_loopback_port() -> None:
     manifest = Manifest.load(ROOT)
     http = yaml.safe_load((ROOT / native_config.DYNAMIC_CONFIG).read_text())["http"]
@@ -213,6 +227,35 @@ def flaky_url() -> Iterator[str]:
 def test_wait_until_up_waits_for_a_200(flaky_url: str) -> None:
     assert links.wait_until_up([flaky_url], timeout=10)
     assert _Flaky.calls == 3
+
+
+def test_wait_until_up_asks_every_url_at_once() -> None:
+    """A URL that answers only once another was asked (as a frontend's page compiles while
+    a backend starts) does not hold the others back."""
+    asked = threading.Event()
+
+    class _AfterOther(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if asked.wait(timeout=0.05) else 503)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            del args
+
+    class _Other(_AfterOther):
+        def do_GET(self) -> None:
+            asked.set()
+            super().do_GET()
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for handler in (_AfterOther, _Other)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        urls = [f"http://127.0.0.1:{server.server_address[1]}/" for server in servers]
+        assert links.wait_until_up(urls, timeout=3)
+    finally:
+        for server in servers:
+            server.shutdown()
 
 
 def test_wait_until_up_gives_up() -> None:

@@ -3,13 +3,13 @@
 The default render runs `make setup` and `make check` (ESLint, Prettier, tsc, Vitest with
 coverage, the API types check, `next build`, Playwright in the system Chromium against the
 Prism mock). Its standalone output, assembled as the Dockerfile copies it, then serves
-/healthz, /metrics and the pages against a recording backend (request id and traceparent
-sent, traces exported over OTLP/HTTP), shows an error state once the backend is gone, and
-refuses to start on a bad setting. `make dev` serves. commitlint refuses a message that is
-not a Conventional Commit, in the commit-msg hook and in `make commits-check`. A second
-render, the frontend at /admin with basePath and its backend at /billing, on the oldest
-Node.js offered (the one this machine runs), passes `make check` too. Which tier-3 run covers
-each offered choice is listed in test_offered_choices.py.
+/healthz, /metrics (on a port of their own) and the pages against a recording backend
+(request id and traceparent sent, traces exported over OTLP/HTTP), shows an error state once
+the backend is gone, and refuses to start on a bad setting. `make dev` serves. commitlint
+refuses a message that is not a Conventional Commit, in the commit-msg hook and in `make
+commits-check`. A second render, the frontend at /admin with basePath and its backend at
+/billing, on the oldest Node.js offered (the one this machine runs), passes `make check` too.
+Which tier-3 run covers each offered choice is listed in test_offered_choices.py.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def make(
         **({"CHROMIUM_PATH": chromium} if chromium else {}),
         "E2E_APP_PORT": str(free_port()),
         "E2E_MOCK_PORT": str(free_port()),
+        "E2E_METRICS_PORT": str(free_port()),
         "NEXT_TELEMETRY_DISABLED": "1",
         # The pnpm store is shared between renders: repeated installs link, not download.
         "npm_config_prefer_offline": "true",
@@ -216,6 +217,7 @@ ITEM = {"id": 7, "name": "Traced lamp", "description": None,
 @dataclass
 class Standalone:
     origin: str
+    metrics: str
     backend: Recorder
     collector: Recorder
 
@@ -230,8 +232,9 @@ def standalone(frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     backend = Recorder({"/api/healthz": (200, '{"status": "ok"}'),
                         "/api/items": (200, json.dumps(page))})  # fmt: skip
     collector = Recorder({"/v1/traces": (200, "{}")})
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
+           "METRICS_PORT": str(metrics_port),
            "BACKEND_URL": backend.origin, "LOG_LEVEL": "warn",
            "OTEL_EXPORTER_OTLP_ENDPOINT": collector.origin,
            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}  # fmt: skip
@@ -249,7 +252,7 @@ def standalone(frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 pass
             assert time.monotonic() < deadline, "the server did not answer within 60 s"
             time.sleep(0.5)
-        yield Standalone(origin, backend, collector)
+        yield Standalone(origin, f"http://127.0.0.1:{metrics_port}", backend, collector)
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -265,8 +268,10 @@ def test_standalone_serves_healthz(standalone: Standalone) -> None:
     assert json.loads(body) == {"status": "ok"}
 
 
-def test_standalone_serves_prometheus_metrics(standalone: Standalone) -> None:
-    status, headers, body = get(f"{standalone.origin}/metrics")
+def test_standalone_serves_prometheus_metrics_on_their_own_port(standalone: Standalone) -> None:
+    # Not on the app's port, which an edge routes: at the root it would publish them.
+    assert get(f"{standalone.origin}/metrics")[0] == 404
+    status, headers, body = get(f"{standalone.metrics}/metrics")
     assert status == 200
     assert headers["content-type"].startswith("text/plain; version=0.0.4")
     for metric in ("process_cpu_user_seconds_total", "process_resident_memory_bytes",
@@ -379,6 +384,7 @@ def test_make_dev_serves_the_app(frontend: Path) -> None:
         **os.environ,
         "NEXT_TELEMETRY_DISABLED": "1",
         "BACKEND_URL": f"http://127.0.0.1:{free_port()}",
+        "METRICS_PORT": str(free_port()),
     }
     dev = subprocess.Popen(["make", "dev", f"DEV_PORT={port}"], cwd=frontend, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

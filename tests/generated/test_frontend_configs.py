@@ -192,6 +192,15 @@ def test_kustomize_overlay_is_valid(renders: dict[str, Path], variant: str, over
     rule = kinds["Ingress"]["spec"]["rules"][0]
     assert rule["http"]["paths"][0]["path"] == expected["route"]
     assert kinds["Ingress"]["spec"]["ingressClassName"] == "traefik"
+    # Prometheus scrapes the pod's `metrics` port, which neither the Service nor the Ingress
+    # exposes: the route's prefix (`/` included) never reaches the metrics.
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    annotations = kinds["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    env = {var["name"]: var.get("value") for var in container["env"]}
+    assert int(annotations["prometheus.io/port"]) == int(env["METRICS_PORT"]) == ports["metrics"]
+    assert ports["metrics"] != ports["http"]
+    assert [port["targetPort"] for port in kinds["Service"]["spec"]["ports"]] == ["http"]
+    assert rule["http"]["paths"][0]["backend"]["service"]["port"] == {"name": "http"}
 
 
 def test_deploy_manifests_validate_for_every_environment(
@@ -325,6 +334,7 @@ def test_runtime_stage_serves_and_passes_its_healthcheck(
     check = healthcheck_command(dockerfile)
     port = free_port()
     env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
+           "METRICS_PORT": str(free_port()),
            "BACKEND_URL": f"http://127.0.0.1:{free_port()}"}  # fmt: skip
     assert run(check, cwd=app, env=env, check=False).returncode != 0, "passes with no server"
     server = subprocess.Popen(["node", "server.js"], cwd=app, env=env,

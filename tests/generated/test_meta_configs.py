@@ -265,8 +265,20 @@ def test_prometheus_config_and_rules_pass_promtool(meta: Meta) -> None:
             s["name"] for s in services
         )
         for target, service in zip(targets, services, strict=True):
-            assert target["targets"] == [f"{service['name']}:{service['port']}"]
+            assert target["targets"] == [f"{service['name']}:{metrics_port(meta, service)}"]
             assert target["labels"]["kind"] == kind
+            assert "__metrics_path__" not in target["labels"]  # /metrics, outside any prefix
+
+
+def metrics_port(meta: Meta, service: dict[str, Any]) -> int:
+    """Where a service serves its metrics in compose: a backend on its port, a frontend on the
+    METRICS_PORT compose gives it, another port than the one Traefik routes to."""
+    if service["kind"] == "backend":
+        return int(service["port"])
+    environment = meta.load("compose.yaml")["services"][service["name"]]["environment"]
+    port = int(environment["METRICS_PORT"])
+    assert port != service["port"]
+    return port
 
 
 COLLECTOR_SECTIONS = ("receivers", "processors", "exporters", "connectors")

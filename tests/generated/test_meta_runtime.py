@@ -332,6 +332,14 @@ def test_traefik_loads_every_route_enabled(renders: Callable[[str], Path], case:
             assert b"traefik_config_reloads_total" in metrics.read()
         # Docker mode's Prometheus config, moved to loopback, passes promtool.
         run(["promtool", "check", "config", str(meta / ".native" / "prometheus.yml")])
+    # Prometheus scrapes every service where Traefik never sends a request.
+    routed = {server["url"].removeprefix("http://") for upstream in upstreams.values()
+              for server in upstream.get("loadBalancer", {}).get("servers", [])}  # fmt: skip
+    scraped = native_targets(meta)
+    assert set(scraped) == {s["name"] for s in services}
+    for service in services:
+        if service["kind"] == "frontend":
+            assert scraped[service["name"]] not in routed, (scraped, routed)
     for service in services:
         router = routers[f"{service['name']}@file"]
         assert router["status"] == "enabled", router
@@ -343,6 +351,14 @@ def test_traefik_loads_every_route_enabled(renders: Callable[[str], Path], case:
     levels = ('"level":"warn"', '"level":"error"', '"level":"fatal"')
     noisy = [line for line in log.read_text().splitlines() if any(x in line for x in levels)]
     assert noisy == []
+
+
+def native_targets(meta: Path) -> dict[str, str]:
+    """The address native mode's Prometheus scrapes each service at."""
+    config = yaml.safe_load((meta / ".native" / "prometheus.yml").read_text())
+    return {group["labels"]["service"]: target
+            for job in config["scrape_configs"] for group in job["static_configs"]
+            if "service" in group.get("labels", {}) for target in group["targets"]}  # fmt: skip
 
 
 # ---- the workspace tool against real repos ----------------------------------------------

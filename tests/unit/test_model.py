@@ -32,6 +32,20 @@ def test_defaults_give_the_documented_ports_and_routes() -> None:
     api, web = suite().services
     assert (api.port, api.route, web.port, web.route) == (8000, "/api", 3100, "/")
     assert web.traefik_rule == "PathPrefix(`/`)"
+    # Metrics: the backend's own port; the frontend's second port, which the edge never routes.
+    assert (api.metrics_port, web.metrics_port) == (8000, 3101)
+    assert api.metrics_path == web.metrics_path == "/metrics"
+
+
+def test_frontend_metrics_ports_skip_every_taken_port() -> None:
+    services = [{"name": "web", "kind": "frontend", "port": 3100},
+                {"name": "admin", "kind": "frontend", "port": 3101},
+                {"name": "api", "kind": "backend", "port": 3102},
+                {"name": "edge", "kind": "frontend", "port": 4316},
+                {"name": "last", "kind": "frontend", "port": 65535}]  # fmt: skip
+    ports = {s.name: s.metrics_port for s in suite(services).services}
+    # 4317 and 4318 are the OTLP receivers'; the top of the range wraps to its bottom.
+    assert ports == {"web": 3103, "admin": 3104, "api": 3102, "edge": 4319, "last": 1024}
 
 
 def test_derived_names_of_a_backend() -> None:

@@ -123,7 +123,7 @@ def test_update_applies_the_release_and_keeps_every_edit(
         assert text in (project / path).read_text(), path
     assert not (project / layout.deleted_by_user).exists()
     # The frontend's browser tests get free ports: tests never bind fixed ones.
-    ports = {"E2E_APP_PORT": str(free_port()), "E2E_MOCK_PORT": str(free_port())}
+    ports = {key: str(free_port()) for key in ("E2E_APP_PORT", "E2E_MOCK_PORT", "E2E_METRICS_PORT")}
     run(["make", "setup"], cwd=project, timeout=1800)
     run(["make", "check"], cwd=project, env=ports, timeout=1800)
 

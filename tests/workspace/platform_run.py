@@ -32,6 +32,7 @@ class Platform:
     prometheus: str
     log: Path
     ports: dict[str, int]
+    metrics_ports: dict[str, int]
 
     def lines(self, process: str) -> list[str]:
         """Output lines of one process (`api`, `web`, `traefik`, `prometheus`, `system`)."""
@@ -78,6 +79,14 @@ def _wait_ready(process: subprocess.Popen[bytes], urls: list[str], log: Path) ->
         time.sleep(1)
 
 
+def metrics_ports(root: Path) -> dict[str, int]:
+    """Where each service serves its metrics, as the Prometheus config of Docker mode says."""
+    config = yaml.safe_load((root / "observability/prometheus/prometheus.yml").read_text())
+    return {group["labels"]["service"]: int(target.rsplit(":", 1)[1])
+            for job in config["scrape_configs"] for group in job["static_configs"]
+            if "service" in group.get("labels", {}) for target in group["targets"]}  # fmt: skip
+
+
 @contextmanager
 def running(
     root: Path, ready_paths: list[str], env: dict[str, str] | None = None, target: str = "dev"
@@ -98,7 +107,8 @@ def running(
         )  # fmt: skip
     loopback = "http://127.0.0.1:{}".format
     platform = Platform(root, loopback(ports["EDGE_PORT"]), loopback(ports["DASHBOARD_PORT"]),
-                        loopback(ports["PROMETHEUS_PORT"]), log, services)  # fmt: skip
+                        loopback(ports["PROMETHEUS_PORT"]), log, services,
+                        metrics_ports(root))  # fmt: skip
     try:
         _wait_ready(process, [platform.edge + path for path in ready_paths], log)
         yield platform

@@ -108,7 +108,7 @@ LOOPBACK = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFF
 
 
 def test_every_process_listens_on_loopback_only(platform: Platform) -> None:
-    ports = [*platform.ports.values(),
+    ports = [*platform.ports.values(), *platform.metrics_ports.values(),
              *(int(url.rsplit(":", 1)[1]) for url in (platform.edge, platform.dashboard,
                                                       platform.prometheus))]  # fmt: skip
     for port in ports:
@@ -195,6 +195,13 @@ def test_prometheus_scrapes_every_service_and_traefik(platform: Platform) -> Non
         return values
 
     eventually(up, timeout=90)
+    targets = query("/api/v1/targets", state="active")["activeTargets"]
+    scraped = {t["labels"]["service"]: t["scrapeUrl"] for t in targets if "service" in t["labels"]}
+    assert scraped["web"] == f"http://127.0.0.1:{platform.metrics_ports['web']}/metrics"
+    # Through the edge, the frontend at / publishes no metrics.
+    public = httpx.get(f"{platform.edge}/metrics", timeout=60)
+    assert public.status_code == 404
+    assert "process_cpu_user_seconds_total" not in public.text
     groups = {g["name"] for g in query("/api/v1/rules")["groups"]}
     assert {"availability", "errors", "latency"} <= groups
 

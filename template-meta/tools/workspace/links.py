@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from workspace import vocabulary
 from workspace.manifest import Manifest, ServiceEntry
@@ -13,6 +14,12 @@ from workspace.native_config import Settings
 
 def _prefix(service: ServiceEntry) -> str:
     return "" if service.route == "/" else service.route.rstrip("/")
+
+
+def loopback_page(service: ServiceEntry) -> str:
+    """A frontend's first page on its own port: asked for at once, `next dev` compiles it while
+    the other processes start."""
+    return f"http://127.0.0.1:{service.port}{_prefix(service) or '/'}"
 
 
 def links(manifest: Manifest, settings: Settings, *, prometheus: bool) -> list[tuple[str, str]]:
@@ -44,15 +51,19 @@ def answers(url: str) -> bool:
         return False
 
 
-def wait_until_up(urls: list[str], timeout: float) -> bool:
-    """True once every URL answers 200, False when the time is up."""
-    deadline = time.monotonic() + timeout
-    pending = list(urls)
-    while pending:
-        if answers(pending[0]):
-            pending.pop(0)
-            continue
+def _until_up(url: str, deadline: float) -> bool:
+    while not answers(url):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.25)
     return True
+
+
+def wait_until_up(urls: list[str], timeout: float) -> bool:
+    """True once every URL answers 200, False when the time is up. All are asked at once, so
+    that a slow one (a first compile) does not hold back asking the others."""
+    if not urls:
+        return True
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return all(pool.map(lambda url: _until_up(url, deadline), urls))

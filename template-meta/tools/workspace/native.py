@@ -9,6 +9,8 @@ runtime description as the other modes; native_config.py writes what depends on 
 
 from __future__ import annotations
 
+import hashlib
+import hashlib
 import os
 import shutil
 import subprocess
@@ -26,6 +28,14 @@ PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
 # Variables of the tool's own environment that must not leak into a service's tools.
 PRIVATE_ENV = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "UV_PROJECT_ENVIRONMENT")
 PROMETHEUS = "prometheus"
+# What a frontend's install depends on; its digest, kept beside the installed packages, lets a
+# restart skip `pnpm install` (seconds, even with nothing to do) while they are unchanged.
+INSTALL_INPUTS = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
+INSTALL_STAMP = Path("node_modules") / ".installed-from"
+# What a frontend's install depends on; its digest, kept beside the installed packages, lets a
+# restart skip `pnpm install` (seconds, even with nothing to do) while they are unchanged.
+INSTALL_INPUTS = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
+INSTALL_STAMP = Path("node_modules") / ".installed-from"
 READY_TIMEOUT = 600.0  # a first run compiles every frontend page it is asked for
 
 
@@ -36,9 +46,25 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def prepare_commands(service: Runtime, mode: str) -> list[list[str]]:
-    """Installs, and for `make start` the production build; `make dev` builds nothing."""
-    return service.prepare[mode]
+def prepare_commands(service: Runtime, mode: str, *, installed: bool = False) -> list[list[str]]:
+    """Installs (a frontend's only when its lockfile changed since the last one), and for
+    `make start` the production build; `make dev` builds nothing."""
+    steps = service.prepare[mode]
+    return [c for c in steps if not (installed and c[:2] == ["pnpm", "install"])]
+
+
+def install_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        content = (path / name).read_bytes() if (path / name).is_file() else b""
+        digest.update(f"{name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()
+
+
+def is_installed(path: Path) -> bool:
+    """Whether node_modules was installed from the current package.json and lockfile."""
+    stamp = path / INSTALL_STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == install_digest(path)
 
 
 def stage_standalone(path: Path) -> None:
@@ -60,11 +86,17 @@ def prepare(manifest: Manifest, mode: str) -> None:
         path = manifest.service_dir(service.name)
         if service.data_dir:
             (path / service.data_dir).mkdir(exist_ok=True)  # the default SQLite database's
-        for command in prepare_commands(service, mode):
+        installed = service.kind == "frontend" and is_installed(path)
+        if installed:
+            print(f"==> {service.name}: dependencies installed from the current lockfile",
+                  flush=True)  # fmt: skip
+        for command in prepare_commands(service, mode, installed=installed):
             print(f"==> {service.name}: {' '.join(command)}", flush=True)
             done = subprocess.run(command, cwd=path, env=child_env(), check=False)
             if done.returncode != 0:
                 raise WorkspaceError(f"{' '.join(command)} failed in {path}")
+            if command[:2] == ["pnpm", "install"]:
+                (path / INSTALL_STAMP).write_text(install_digest(path) + "\n", encoding="utf-8")
         if mode == "start" and service.standalone:
             stage_standalone(path)
 
@@ -96,7 +128,8 @@ def announce_when_ready(
 ) -> None:
     """Print the links once every one of them answers (from a thread beside honcho)."""
     printed = links.links(manifest, settings, prometheus=PROMETHEUS in names)
-    if links.wait_until_up([url for _, url in printed], READY_TIMEOUT):
+    pages = [links.loopback_page(s) for s in manifest.services if s.kind == "frontend"]
+    if links.wait_until_up(pages + [url for _, url in printed], READY_TIMEOUT):
         banner = links.banner(printed, time.monotonic() - started)
     else:
         banner = "\nSome links did not answer in time; see the processes' output above.\n"
