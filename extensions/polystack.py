@@ -187,7 +187,7 @@ class PolystackExtension(ContextHook):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        self._cache: dict[str, tuple[Any, Any, Any, Any]] = {}
+        self._cache: dict[str, tuple[Any, Any, Any, Any, Any]] = {}
         environment.filters.update(
             {
                 "slugify": model.slugify,

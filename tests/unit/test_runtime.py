@@ -73,7 +73,9 @@ def test_each_mode_gets_the_same_core_environment_with_its_own_addresses(
     assert web.env("compose") == web.env("swarm") == web.env("k8s") == {
         "HOST": "0.0.0.0", "PORT": "3100", "HOSTNAME": "0.0.0.0",
         "BACKEND_URL": "http://api:8000", "OTEL_SERVICE_NAME": "web",
+        "METRICS_PORT": str(web.metrics_port),
     }  # fmt: skip
+    assert web.metrics_port not in (web.port, api.port)
     assert web.env("native")["BACKEND_URL"] == "http://127.0.0.1:8000"
     assert web.env("native")["HOSTNAME"] == "127.0.0.1"
     # Replicas never migrate where a deployment runs a migration once per release.

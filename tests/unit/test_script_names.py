@@ -19,7 +19,7 @@ pytestmark = pytest.mark.unit
 
 SCRIPTS = ("*.ts.jinja", "*.tsx.jinja", "*.js.jinja", "*.mjs.jinja", "*.cjs.jinja", "*.mts.jinja")
 STRING_FILTERS = {"json_str", "tojson"}
-NUMBERS = {"port"}  # attributes the model types as int
+NUMBERS = {"port", "metrics_port"}  # attributes the model types as int
 
 
 def script_templates() -> list[Path]:
