@@ -1,18 +1,12 @@
-import { z } from "zod";
-
 import type { Item } from "./api/types";
+import { Item as ItemContract } from "./api/validators";
 
 export const EVENT_TYPES = ["item.created", "item.updated", "item.deleted"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const item = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  description: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-const deleted = z.object({ id: z.number().int() });
+// The data of each event is the backend's contract, generated from its OpenAPI document: the
+// item itself, or only the id of a deleted one.
+const deleted = ItemContract.pick({ id: true });
 
 export type LiveEvent =
   { type: "item.created" | "item.updated"; item: Item } | { type: "item.deleted"; id: number };
@@ -29,6 +23,6 @@ export function parseEvent(type: EventType, data: string): LiveEvent | null {
     const parsed = deleted.safeParse(json);
     return parsed.success ? { type, id: parsed.data.id } : null;
   }
-  const parsed = item.safeParse(json);
+  const parsed = ItemContract.safeParse(json);
   return parsed.success ? { type, item: parsed.data } : null;
 }

@@ -23,6 +23,7 @@ describe("parseEvent", () => {
     ["item.created", "not json"],
     ["item.created", '{"id": 7}'],
     ["item.deleted", '{"id": "7"}'],
+    ["item.updated", JSON.stringify({ ...item, updated_at: "yesterday" })],
   ] as const)("ignores %s with data %s", (type, data) => {
     expect(parseEvent(type, data)).toBeNull();
   });
