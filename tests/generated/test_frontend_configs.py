@@ -196,7 +196,7 @@ def test_kustomize_overlay_is_valid(renders: dict[str, Path], variant: str, over
     # exposes: the route's prefix (`/` included) never reaches the metrics.
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
     annotations = kinds["Deployment"]["spec"]["template"]["metadata"]["annotations"]
-    env = {var["name"]: var.get("value") for var in container["env"]}
+    env = kinds["ConfigMap"]["data"]  # the container's environment (envFrom)
     assert int(annotations["prometheus.io/port"]) == int(env["METRICS_PORT"]) == ports["metrics"]
     assert ports["metrics"] != ports["http"]
     assert [port["targetPort"] for port in kinds["Service"]["spec"]["ports"]] == ["http"]

@@ -10,7 +10,6 @@ runtime description as the other modes; native_config.py writes what depends on 
 from __future__ import annotations
 
 import hashlib
-import hashlib
 import os
 import shutil
 import subprocess
