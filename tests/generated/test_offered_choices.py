@@ -52,7 +52,8 @@ def test_every_offered_choice_passes_make_check_in_tier_3(question: str) -> None
 @pytest.mark.parametrize("test", sorted({test for _, _, test in RUNS}))
 def test_each_run_is_a_test_of_the_suite(test: str) -> None:
     module, name = test.split("::")
-    assert name.startswith("test_") and callable(getattr(importlib.import_module(module), name))
+    found = getattr(importlib.import_module(module), name, None)
+    assert name.startswith("test_") and callable(found), f"{test} is not a test of the suite"
 
 
 @pytest.mark.generated
