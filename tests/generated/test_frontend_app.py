@@ -8,7 +8,9 @@ Prism mock). Its standalone output, assembled as the Dockerfile copies it, then 
 the backend is gone, and refuses to start on a bad setting. `make dev` serves. commitlint
 refuses a message that is not a Conventional Commit, in the commit-msg hook and in `make
 commits-check`. A second render, the frontend at /admin with basePath and its backend at
-/billing, on the oldest Node.js offered (the one this machine runs), passes `make check` too.
+/billing, passes `make check` on the oldest Node.js offered and on the newest. Every command
+runs on the Node.js major the repo's `.nvmrc` names (from the suite's cache, see
+node_runtimes.py), as CI's setup-node does.
 Which tier-3 run covers each offered choice is listed in test_offered_choices.py.
 """
 
@@ -36,13 +38,15 @@ import pytest
 
 from commit_checks import check_commit_messages
 from helpers import ROOT, free_port, render, run, tool
+from node_runtimes import repo_node_env
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("frontend")]
 
 CHROMIUM = "/usr/bin/chromium"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The /admin variant, checked on the oldest and the newest Node.js offered.
+PREFIX_NODE_VERSIONS = ("20", "24")
 ADMIN_BILLING: dict[str, Any] = {
-    "node_version": "20",
     "services": [
         {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
         {"name": "admin", "kind": "frontend", "route": "/admin"},
@@ -53,11 +57,13 @@ ADMIN_BILLING: dict[str, Any] = {
 def make(
     project: Path, *targets: str, timeout: float = 900, chromium: str | None = CHROMIUM
 ) -> str:
-    """`make <targets>` as a newcomer runs it, with free ports and the system Chromium.
+    """`make <targets>` as a newcomer runs it, on .nvmrc's Node.js, with free ports and the
+    system Chromium.
 
     With `chromium=None`, CHROMIUM_PATH stays unset: the repo must find Debian's by itself.
     """
     env = {
+        **repo_node_env(project),
         **({"CHROMIUM_PATH": chromium} if chromium else {}),
         "E2E_APP_PORT": str(free_port()),
         "E2E_MOCK_PORT": str(free_port()),
@@ -115,7 +121,10 @@ def test_commit_messages_are_checked_by_the_hook_and_in_ci(frontend: Path) -> No
     """commitlint with the conventional rules, in the commit-msg hook `make setup` installs
     through pre-commit and in `make commits-check`, CI's step."""
     check_commit_messages(
-        frontend, {}, good="feat(pages): show the platform's name", refusal="type may not be empty"
+        frontend,
+        repo_node_env(frontend),
+        good="feat(pages): show the platform's name",
+        refusal="type may not be empty",
     )
 
 
@@ -233,8 +242,8 @@ def standalone(frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                         "/api/items": (200, json.dumps(page))})  # fmt: skip
     collector = Recorder({"/v1/traces": (200, "{}")})
     port, metrics_port = free_port(), free_port()
-    env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
-           "METRICS_PORT": str(metrics_port),
+    env = {**os.environ, **repo_node_env(frontend), "NODE_ENV": "production",
+           "HOSTNAME": "127.0.0.1", "PORT": str(port), "METRICS_PORT": str(metrics_port),
            "BACKEND_URL": backend.origin, "LOG_LEVEL": "warn",
            "OTEL_EXPORTER_OTLP_ENDPOINT": collector.origin,
            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}  # fmt: skip
@@ -370,7 +379,8 @@ def test_standalone_stops_on_a_bad_setting_and_names_it(frontend: Path, tmp_path
     if not (frontend / ".next/standalone/server.js").is_file():
         make(frontend, "build")
     app = runtime_tree(frontend, tmp_path / "app")
-    env = {"HOSTNAME": "127.0.0.1", "PORT": str(free_port()), "BACKEND_URL": "not a url"}
+    env = {**repo_node_env(frontend), "HOSTNAME": "127.0.0.1", "PORT": str(free_port()),
+           "BACKEND_URL": "not a url"}  # fmt: skip
     proc = run(["node", "server.js"], cwd=app, env=env, timeout=60, check=False)
     assert proc.returncode == 1, proc.stdout
     message = 'BACKEND_URL: must be an http(s) URL such as http://127.0.0.1:8000 (got "not a url")'
@@ -382,6 +392,7 @@ def test_make_dev_serves_the_app(frontend: Path) -> None:
     port = free_port()
     env = {
         **os.environ,
+        **repo_node_env(frontend),
         "NEXT_TELEMETRY_DISABLED": "1",
         "BACKEND_URL": f"http://127.0.0.1:{free_port()}",
         "METRICS_PORT": str(free_port()),
@@ -409,6 +420,7 @@ def test_make_dev_serves_the_app(frontend: Path) -> None:
 def test_make_mock_api_serves_the_contract_under_the_prefix(frontend: Path) -> None:
     port = free_port()
     mock = subprocess.Popen(["make", "mock-api", f"MOCK_API_PORT={port}"], cwd=frontend,
+                            env={**os.environ, **repo_node_env(frontend)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)  # fmt: skip
     try:
@@ -431,13 +443,14 @@ def test_make_mock_api_serves_the_contract_under_the_prefix(frontend: Path) -> N
 # ---- a frontend under a prefix, with its backend elsewhere ----------------------------------
 
 
-def test_frontend_under_a_prefix_on_node_20_passes_make_check(
-    template: Path, tmp_path: Path
+@pytest.mark.parametrize("node_version", PREFIX_NODE_VERSIONS)
+def test_frontend_under_a_prefix_passes_make_check(
+    template: Path, tmp_path: Path, node_version: str
 ) -> None:
-    project = render(template, tmp_path / "admin", {"template_kind": "frontend", **ADMIN_BILLING})
-    assert (project / ".nvmrc").read_text() == "20\n"
-    node = run(["node", "--version"], cwd=project).stdout
-    assert node.startswith("v20."), f"the checks below run on Node {node}, not on .nvmrc's 20"
+    """`make check` on the Node.js `.nvmrc` names (make() asserts `node --version`)."""
+    answers = {"template_kind": "frontend", "node_version": node_version, **ADMIN_BILLING}
+    project = render(template, tmp_path / "admin", answers)
+    assert (project / ".nvmrc").read_text() == f"{node_version}\n"
     assert (project / "app/billing/[[...path]]/route.ts").is_file()
     assert not (project / "app/api").exists()
     assert 'basePath: "/admin"' in (project / "next.config.ts").read_text()

@@ -23,6 +23,7 @@ from local_ci import check_local_ci
 
 from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import ROOT, free_port, render, run, tool
+from node_runtimes import repo_node_env
 
 pytestmark = pytest.mark.generated
 
@@ -122,14 +123,15 @@ def test_mock_document_has_paths_under_the_backend_prefix(
     out = renders[variant]
     prefix = EXPECTED[variant]["backend_prefix"]
     target = tmp_path / "openapi.json"
-    run(["node", "mock/openapi-at-prefix.mjs", "openapi.json", target, prefix], cwd=out)
+    node = repo_node_env(out)
+    run(["node", "mock/openapi-at-prefix.mjs", "openapi.json", target, prefix], cwd=out, env=node)
     source, moved = json.loads((out / "openapi.json").read_text()), json.loads(target.read_text())
     assert sorted(moved["paths"]) == sorted(prefix + path for path in source["paths"])
     assert {k: v for k, v in moved.items() if k != "paths"} == {
         k: v for k, v in source.items() if k != "paths"
     }
     bad = run(["node", "mock/openapi-at-prefix.mjs", "openapi.json", target, "api/"], cwd=out,
-              check=False)  # fmt: skip
+              env=node, check=False)  # fmt: skip
     assert bad.returncode == 2 and "usage" in bad.stdout
 
 
@@ -266,16 +268,18 @@ def benched(renders: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
 
     The deps stage runs natively on the files it copies alone (the local pnpm store stands in
     for the cache mount); its node_modules moves into the repo as the build stage copies it.
+    Both run on the Node.js major of the image's base, the one `.nvmrc` names.
     """
     out = renders["defaults"]
+    node = repo_node_env(out)
     deps = tmp_path_factory.mktemp("deps-stage")
     for source in stage_copies(out / "Dockerfile", "deps"):
         shutil.copy2(out / source, deps / source)
     store = run([tool("pnpm"), "store", "path"], cwd=out).stdout.strip()
     for command in stage_runs(out / "Dockerfile", "deps"):
-        run(["bash", "-c", command.replace("/pnpm/store", store)], cwd=deps, timeout=600)
+        run(["bash", "-c", command.replace("/pnpm/store", store)], cwd=deps, env=node, timeout=600)
     shutil.move(deps / "node_modules", out / "node_modules")
-    printed = run(["node", "bench/run.mjs", "--timeout=480"], cwd=out, timeout=540).stdout
+    printed = run(["node", "bench/run.mjs", "--timeout=480"], cwd=out, env=node, timeout=540).stdout
     return out, printed
 
 
@@ -333,8 +337,8 @@ def test_runtime_stage_serves_and_passes_its_healthcheck(
         shutil.copytree(out / source, app / target, symlinks=True, dirs_exist_ok=True)
     check = healthcheck_command(dockerfile)
     port = free_port()
-    env = {**os.environ, "NODE_ENV": "production", "HOSTNAME": "127.0.0.1", "PORT": str(port),
-           "METRICS_PORT": str(free_port()),
+    env = {**os.environ, **repo_node_env(out), "NODE_ENV": "production", "HOSTNAME": "127.0.0.1",
+           "PORT": str(port), "METRICS_PORT": str(free_port()),
            "BACKEND_URL": f"http://127.0.0.1:{free_port()}"}  # fmt: skip
     assert run(check, cwd=app, env=env, check=False).returncode != 0, "passes with no server"
     server = subprocess.Popen(["node", "server.js"], cwd=app, env=env,

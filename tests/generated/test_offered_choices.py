@@ -1,43 +1,37 @@
-"""Which tier-3 run covers each choice copier.yml offers, as data, and a check that it does.
+"""Which tier-3 run of a generated repo's own `make check` covers each choice copier.yml offers,
+as data, and a check that every choice has one, on the version it names.
 
-A generated repo's own `make check` runs for two backends and two frontends (CI time allows no
-more); the third Python and Node.js versions are covered by the runs of the config tests. The
-checks run on this machine's Node.js 20 whatever `node_version` says: the answer changes only
-`.nvmrc` (CI's setup-node), the image's base and the docs, which no check reads, so the
-frontend on Node 20 is the one whose `.nvmrc` matches the Node the checks run on.
+A backend's uv runs the Python its `.python-version` names (never downloading one); a
+frontend's commands run on the Node.js its `.nvmrc` names, from the suite's cache (see
+node_runtimes.py). So each version below is the one its `make check` ran on, provided this
+machine has it: the last tests say so.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
 import yaml
-from test_backend_app import JWT_ANSWERS
-from test_backend_configs import VARIANTS as BACKEND_CONFIGS
-from test_frontend_app import ADMIN_BILLING
-from test_frontend_configs import VARIANTS as FRONTEND_CONFIGS
+from test_backend_app import JWT_ANSWERS, NEWEST_PYTHON
+from test_frontend_app import ADMIN_BILLING, PREFIX_NODE_VERSIONS
 
-from helpers import ROOT
+from helpers import ROOT, run, tool
+from node_runtimes import node_env
 
-pytestmark = pytest.mark.unit
-
-# (kind, answers, what runs on the generated repo)
+# (kind, answers, the test that runs the render's `make check` or `make ci-local`)
 RUNS: list[tuple[str, dict[str, Any], str]] = [
-    ("backend", {}, "test_backend_app: make ci-local on PostgreSQL, make test on SQLite, "
-                    "make dev, alembic"),
-    ("backend", JWT_ANSWERS, "test_backend_app: make check on SQLite, its pre-commit hooks"),
-    ("backend", BACKEND_CONFIGS["billing"], "test_backend_configs: the image's build steps "
-                                            "natively, then migrate, serve and HEALTHCHECK"),
-    ("frontend", {}, "test_frontend_app: make ci-local (make check's targets), the standalone "
-                     "server, make dev"),
-    ("frontend", ADMIN_BILLING, "test_frontend_app: make check under /admin"),
-    ("frontend", FRONTEND_CONFIGS["admin-billing"], "test_frontend_configs: hadolint, compose, "
-                                                     "actionlint, kustomize"),
+    ("backend", {}, "test_backend_app::test_defaults_pass_make_ci_local_on_postgresql"),
+    ("backend", NEWEST_PYTHON, "test_backend_app::test_newest_python_passes_make_check_on_sqlite"),
+    ("backend", JWT_ANSWERS, "test_backend_app::test_jwt_variant_passes_make_check"),
+    ("frontend", {}, "test_frontend_app::test_make_ci_local_passes"),
+    *[("frontend", {**ADMIN_BILLING, "node_version": node},
+       "test_frontend_app::test_frontend_under_a_prefix_passes_make_check")
+      for node in PREFIX_NODE_VERSIONS],
 ]  # fmt: skip
-# The questions whose every choice must reach a tier-3 run of the kind that asks them.
+# The questions whose every choice must reach a `make check` of the kind that asks them.
 OFFERED = {"python_version": "backend", "node_version": "frontend", "auth": "backend"}
-MAKE_CHECK = ("make check", "make ci-local")
 
 
 def questions() -> dict[str, Any]:
@@ -45,20 +39,35 @@ def questions() -> dict[str, Any]:
     return {name: loaded[name] for name in OFFERED}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("question", sorted(OFFERED))
-def test_every_offered_choice_runs_in_tier_3(question: str) -> None:
+def test_every_offered_choice_passes_make_check_in_tier_3(question: str) -> None:
     asked = questions()[question]
-    kind = OFFERED[question]
-    covered = {str(answers.get(question, asked["default"])): what
-               for run_kind, answers, what in RUNS if run_kind == kind}  # fmt: skip
-    assert set(covered) == {str(choice) for choice in asked["choices"]}, covered
+    covered = {str(answers.get(question, asked["default"])) for kind, answers, _ in RUNS
+               if kind == OFFERED[question]}  # fmt: skip
+    assert covered == {str(choice) for choice in asked["choices"]}
 
 
-def test_the_oldest_versions_pass_make_check() -> None:
-    """The oldest Python and Node.js offered, the likeliest to break, pass a whole check."""
-    offered = questions()
-    for question in ("python_version", "node_version"):
-        oldest = min(offered[question]["choices"], key=lambda v: tuple(map(int, v.split("."))))
-        checked = [what for kind, answers, what in RUNS
-                   if kind == OFFERED[question] and answers.get(question) == oldest]  # fmt: skip
-        assert any(step in what for what in checked for step in MAKE_CHECK), (question, checked)
+@pytest.mark.unit
+@pytest.mark.parametrize("test", sorted({test for _, _, test in RUNS}))
+def test_each_run_is_a_test_of_the_suite(test: str) -> None:
+    module, name = test.split("::")
+    found = getattr(importlib.import_module(module), name, None)
+    assert name.startswith("test_") and callable(found), f"{test} is not a test of the suite"
+
+
+@pytest.mark.generated
+@pytest.mark.parametrize("version", questions()["python_version"]["choices"])
+def test_every_offered_python_is_installed(version: str) -> None:
+    """uv finds it as a generated backend's `make setup` does: no download."""
+    found = run([tool("uv"), "python", "find", version], cwd=ROOT,
+                env={"UV_PYTHON_DOWNLOADS": "never"}).stdout  # fmt: skip
+    python = run([found.strip(), "--version"], cwd=ROOT).stdout
+    assert python.startswith(f"Python {version}."), python
+
+
+@pytest.mark.generated
+@pytest.mark.parametrize("major", questions()["node_version"]["choices"])
+def test_every_offered_node_is_installed(major: str) -> None:
+    node = run(["node", "--version"], cwd=ROOT, env=node_env(major)).stdout
+    assert node.startswith(f"v{major}."), node
