@@ -88,7 +88,11 @@ GUIDES: dict[str, Guide] = {
             ("check", "lint, typecheck, test, openapi-check: everything CI runs"),
             _COMMITS_CHECK,
             _CI_LOCAL,
-            ("bench", "serve on loopback; req/s and p99 with and without instrumentation"),
+            (
+                "bench",
+                "the service as shipped against a bare FastAPI app on the same database: "
+                "req/s, p50, p99 and their ratio",
+            ),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
                 "print what a deploy applies: an overlay at an image tag",

@@ -490,23 +490,23 @@ def test_image_migrates_serves_and_passes_its_healthcheck(
 @pytest.mark.xdist_group("backend-image")
 @pytest.mark.parametrize("backend", ["defaults"], indirect=True)
 def test_benchmark_prints_its_figures(backend: Backend, image: Image) -> None:
+    """The service and the floor app, each on both routes, and their ratios."""
     python = image.root / ".venv" / "bin" / "python"
-    args = ["--requests", "40", "--duration", "3", "--concurrency", "4"]
+    args = ["--requests", "40", "--duration", "3", "--rounds", "2", "--concurrency", "4"]
     out = run([python, "bench/run.py", *args], cwd=backend.root, timeout=240).stdout
     prefix = backend.prefix
-    for endpoint in (f"{prefix}/healthz", f"{prefix}/items"):
-        for mode in ("bare", "instrumented"):
+    for route in (f"{prefix}/healthz", f"{prefix}/items"):
+        for app in ("service", "floor"):
             row = re.search(
-                rf"^{re.escape(endpoint)}\S* +{mode} +(\d+) +(\d+) +([\d.]+) +([\d.]+)$",
+                rf"^{re.escape(route)}\S* +{app} +(\d+) +(\d+) +([\d.]+) +([\d.]+) +([\d.]+)$",
                 out,
                 re.MULTILINE,
             )
-            assert row, f"no {mode} figures for {endpoint}:\n{out}"
+            assert row, f"no {app} figures for {route}:\n{out}"
             assert int(row[1]) > 0
+            assert int(row[2]) == 0
         assert re.search(
-            rf"^ratio instrumented/bare req/s for {re.escape(endpoint)}\S*: [\d.]+ ",
-            out,
-            re.MULTILINE,
+            rf"^ratio service/floor req/s for {re.escape(route)}\S*: [\d.]+$", out, re.MULTILINE
         ), out
     exports = re.search(r"the OTLP sink received (\d+) trace exports", out)
     assert exports and int(exports[1]) > 0, out

@@ -84,7 +84,7 @@ def configure_logging(level: str, fmt: Literal["json", "console"]) -> None:
         logger.add(_json_sink, level=level, format="{message}")
     else:
         logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, backtrace=False)
-    logging.basicConfig(handlers=[InterceptHandler()], level=0, force=True)
+    logging.basicConfig(handlers=[InterceptHandler()], level=logger.level(level).no, force=True)
     for name in ROUTED_LOGGERS:
         routed = logging.getLogger(name)
         routed.handlers = []

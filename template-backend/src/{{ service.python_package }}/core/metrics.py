@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     GC_COLLECTOR,
     PLATFORM_COLLECTOR,
     PROCESS_COLLECTOR,
     CollectorRegistry,
+    Counter,
+    Histogram,
     generate_latest,
 )
-from prometheus_fastapi_instrumentator import Instrumentator, metrics
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def build_registry() -> CollectorRegistry:
@@ -26,20 +29,68 @@ def build_registry() -> CollectorRegistry:
     return registry
 
 
-def instrument_requests(api: FastAPI, registry: CollectorRegistry) -> None:
+class RequestMetricsMiddleware:
     """`http_requests_total{handler,method,status}` and
-    `http_request_duration_seconds{handler,method}`, handler being the route template."""
-    instrumentator = Instrumentator(
-        should_group_status_codes=False,
-        should_ignore_untemplated=True,
-        should_instrument_requests_inprogress=False,
-        registry=registry,
-    )
-    instrumentator.add(
-        metrics.requests(should_include_status=True, registry=registry),
-        metrics.latency(should_include_status=False, registry=registry),
-    )
-    instrumentator.instrument(api)
+    `http_request_duration_seconds{handler,method}`, handler being the route template.
+
+    FastAPI records the operation it chose in the scope, so the template of an API call
+    costs no second match; other routes (the OpenAPI document, the docs' assets) are matched
+    again. Requests no route took (404s) are not counted: a scan of random paths cannot
+    grow the series without bound.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, registry: CollectorRegistry, routes: list[BaseRoute]
+    ) -> None:
+        self.app = app
+        self.routes = routes
+        self.requests = Counter(
+            "http_requests_total",
+            "Total number of requests by method, status and handler.",
+            ("handler", "method", "status"),
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "Duration of HTTP requests in seconds",
+            ("handler", "method"),
+            registry=registry,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        outer_route, path, root_path = scope.get("route"), scope["path"], scope["root_path"]
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            method = scope["method"]
+            route = scope.get("route")
+            if route is not outer_route and route is not None:
+                handler: str | None = route.path
+            else:
+                handler = self._template(method, path, root_path)
+            if handler is not None:
+                self.requests.labels(handler, method, str(status)).inc()
+                self.latency.labels(handler, method).observe(time.perf_counter() - started)
+
+    def _template(self, method: str, path: str, root_path: str) -> str | None:
+        probe = {"type": "http", "method": method, "path": path, "root_path": root_path}
+        for route in self.routes:
+            template = getattr(route, "path", None)
+            if template is not None and route.matches(probe)[0] is not Match.NONE:
+                return str(template)
+        return None
 
 
 def metrics_endpoint(registry: CollectorRegistry) -> Callable[[Request], Awaitable[Response]]:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from loguru import logger
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
 
 # Readiness must answer before the probe's own timeout does.
 PING_TIMEOUT_SECONDS = 2.0
@@ -27,14 +27,27 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _: object) -> None:
     cursor.close()
 
 
+def _refuse_when_moved(database: Path) -> Callable[..., None]:
+    """A pooled connection goes on using its file after the file was moved or deleted: at
+    each checkout, one whose file is gone is dropped, and a new one opened (or refused)."""
+
+    def check(*_: object) -> None:
+        if not database.exists():
+            raise DisconnectionError(f"{database} is gone")
+
+    return check
+
+
 def build_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        # A file opened per session: cheap for SQLite, and no connection outlives its file.
-        engine = create_async_engine(url, poolclass=NullPool)
+        # Pooled: opening a file and its thread per request would cost more than the query.
+        engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        if parsed.database and parsed.database != ":memory:":
+            database = Path(parsed.database)
+            database.parent.mkdir(parents=True, exist_ok=True)
+            event.listen(engine.sync_engine, "checkout", _refuse_when_moved(database))
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import RowMapping, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..models.item import Item
 from ..schemas.items import Item as ItemOut
@@ -17,10 +18,16 @@ def _announce(broker: Broker, name: str, data: dict[str, Any]) -> None:
     broker.publish(Event(name=name, data=data))
 
 
-async def list_items(session: AsyncSession, limit: int, offset: int) -> tuple[list[Item], int]:
-    total = await session.scalar(select(func.count()).select_from(Item))
-    rows = await session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+# The columns of a listed item: rows, not ORM objects, since a list changes nothing.
+LISTED = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
+
+
+async def list_items(
+    connection: AsyncConnection, limit: int, offset: int
+) -> tuple[Sequence[RowMapping], int]:
+    total = await connection.scalar(select(func.count()).select_from(Item))
+    page = await connection.execute(select(*LISTED).order_by(Item.id).limit(limit).offset(offset))
+    return page.mappings().all(), int(total or 0)
 
 
 async def get_item(session: AsyncSession, item_id: int) -> Item | None:
