@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -671,9 +671,7 @@ def _allocate_ports(entries: list[_Entry], problems: _Problems) -> dict[str, int
     ports = {name: port for port, name in owner.items()}
     for entry in entries:
         if entry.port is None:
-            port = PORT_BASE[entry.kind]
-            while port in owner or port in INFRA_PORTS:
-                port += 1
+            port = _free_port(PORT_BASE[entry.kind], owner.keys() | INFRA_PORTS.keys())
             owner[port] = entry.name
             ports[entry.name] = port
     return ports
@@ -684,6 +682,13 @@ def _after(port: int) -> int:
     return port + 1 if port < PORT_MAX else PORT_MIN
 
 
+def _free_port(port: int, taken: Collection[int]) -> int:
+    """`port`, or the first one after it that is not taken."""
+    while port in taken:
+        port = _after(port)
+    return port
+
+
 def _allocate_metrics_ports(entries: list[_Entry], ports: Mapping[str, int]) -> dict[str, int]:
     """A backend serves its metrics on its own port; a frontend gets the next free port after
     its own, free of every service's and the infrastructure's ports."""
@@ -692,9 +697,7 @@ def _allocate_metrics_ports(entries: list[_Entry], ports: Mapping[str, int]) -> 
     for entry in entries:
         port = ports[entry.name]
         if entry.kind == "frontend":
-            port = _after(port)
-            while port in taken:
-                port = _after(port)
+            port = _free_port(_after(port), taken)
             taken.add(port)
         metrics[entry.name] = port
     return metrics
