@@ -182,12 +182,12 @@ def first_service_of(services: object, kind: str) -> str:
 
 
 class PolystackExtension(ContextHook):
-    """Adds `suite`, `service`, `guide` and `pins` to the context once the answers are
-    complete."""
+    """Adds `suite`, `service`, `runtime`, `guide` and `pins` to the context once the answers
+    are complete."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        self._cache: dict[str, tuple[Any, Any, Any, Any, Any]] = {}
+        self._cache: dict[str, dict[str, Any]] = {}
         environment.filters.update(
             {
                 "slugify": model.slugify,
@@ -230,8 +230,11 @@ class PolystackExtension(ContextHook):
             if kind in model.KINDS:
                 service = model.select_service(suite, kind, context.get("service_name") or None)
             package = service.python_package if service else ""
-            runtimes = runtime.describe_all(suite)
-            versions = pins.load(suite.python_version, suite.node_version)
-            self._cache[key] = (suite, service, guides.guide(kind, package), runtimes, versions)
-        (context["suite"], context["service"], context["guide"], context["runtime"],
-         context["pins"]) = self._cache[key]  # fmt: skip
+            self._cache[key] = {
+                "suite": suite,
+                "service": service,
+                "runtime": runtime.describe_all(suite),
+                "guide": guides.guide(kind, package),
+                "pins": pins.load(suite.python_version, suite.node_version),
+            }
+        context.update(self._cache[key])
