@@ -31,10 +31,6 @@ PROMETHEUS = "prometheus"
 # restart skip `pnpm install` (seconds, even with nothing to do) while they are unchanged.
 INSTALL_INPUTS = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
 INSTALL_STAMP = Path("node_modules") / ".installed-from"
-# What a frontend's install depends on; its digest, kept beside the installed packages, lets a
-# restart skip `pnpm install` (seconds, even with nothing to do) while they are unchanged.
-INSTALL_INPUTS = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
-INSTALL_STAMP = Path("node_modules") / ".installed-from"
 READY_TIMEOUT = 600.0  # a first run compiles every frontend page it is asked for
 
 
@@ -48,8 +44,11 @@ def child_env() -> dict[str, str]:
 def prepare_commands(service: Runtime, mode: str, *, installed: bool = False) -> list[list[str]]:
     """Installs (a frontend's only when its lockfile changed since the last one), and for
     `make start` the production build; `make dev` builds nothing."""
-    steps = service.prepare[mode]
-    return [c for c in steps if not (installed and c[:2] == ["pnpm", "install"])]
+    return [c for c in service.prepare[mode] if not (installed and is_install(c))]
+
+
+def is_install(command: list[str]) -> bool:
+    return command[:2] == ["pnpm", "install"]
 
 
 def install_digest(path: Path) -> str:
@@ -94,7 +93,7 @@ def prepare(manifest: Manifest, mode: str) -> None:
             done = subprocess.run(command, cwd=path, env=child_env(), check=False)
             if done.returncode != 0:
                 raise WorkspaceError(f"{' '.join(command)} failed in {path}")
-            if command[:2] == ["pnpm", "install"]:
+            if is_install(command):
                 (path / INSTALL_STAMP).write_text(install_digest(path) + "\n", encoding="utf-8")
         if mode == "start" and service.standalone:
             stage_standalone(path)
