@@ -145,10 +145,18 @@ GUIDES: dict[str, Guide] = {
                 "regenerate `lib/api/schema.d.ts` and `validators.ts` from `openapi.json` / "
                 "fail when either is stale",
             ),
-            ("check", "lint, typecheck, test, gen-api-check, build, e2e: everything CI runs"),
+            (
+                "check",
+                "lint, typecheck, test, gen-api-check, build (without checking the types "
+                "again), e2e: everything CI runs",
+            ),
             _COMMITS_CHECK,
             _CI_LOCAL,
-            ("bench", "build time, standalone output size and first-load JavaScript of `/`"),
+            (
+                "bench",
+                "build time against a minimal Next.js app (`bench/floor`), standalone output "
+                "size and first-load JavaScript of `/`",
+            ),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
                 "print what a deploy applies: an overlay at an image tag",

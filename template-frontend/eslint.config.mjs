@@ -7,6 +7,8 @@ export default defineConfig([
   ...nextTypescript,
   globalIgnores([
     ".next/**",
+    "bench/floor/.next/**",
+    "bench/floor/next-env.d.ts",
     "coverage/**",
     "playwright-report/**",
     "test-results/**",

@@ -1,49 +1,69 @@
 #!/usr/bin/env node
-// Production build benchmark: how long `pnpm build` takes, how big the deployable standalone
-// output is, and how much JavaScript a browser downloads on its first visit to `/`.
-// Usage: node bench/run.mjs [--json] [--timeout=SECONDS]
-// The figures come from Next's own build manifests, so they match what the image serves.
+// Production build benchmark: how long the build of `make check` and CI takes against a minimal
+// Next app of the same version (bench/floor, built in the same run, interleaved), how big the
+// deployable standalone output is, and how much JavaScript a browser downloads on its first
+// visit to `/`.
+// Usage: node bench/run.mjs [--json] [--runs=N] [--timeout=SECONDS]
+// Every build starts from an empty .next, as in CI and the image. The sizes come from Next's own
+// build manifests, so they match what the image serves.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
 
 const root = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
+const floor = join(root, "bench", "floor");
 const next = join(root, ".next");
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
-const timeoutArg = args.find((arg) => arg.startsWith("--timeout="));
-const timeoutSeconds = Number(
-  timeoutArg?.split("=")[1] ?? process.env.BENCH_TIMEOUT_SECONDS ?? 600,
-);
+const option = (name, fallback) =>
+  Number(args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const timeoutSeconds = option("timeout", process.env.BENCH_TIMEOUT_SECONDS ?? 600);
+const runs = option("runs", 3);
+// The generated app's build may take this many times the floor's.
+const RATIO_TARGET = 1.4;
 
 function fail(message) {
   console.error(`bench: ${message}`);
   process.exit(1);
 }
 
-/** Runs `pnpm build`, its output on stderr, killed when it exceeds the time bound. */
-function timedBuild() {
+if (!Number.isInteger(runs) || runs < 1) fail("--runs must be a whole number of at least 1");
+
+/** Runs a build from an empty .next, its output on stderr, killed when it exceeds the bound. */
+function timedBuild(cwd, command, env = {}) {
+  rmSync(join(cwd, ".next"), { recursive: true, force: true });
   return new Promise((done) => {
     const started = process.hrtime.bigint();
-    const child = spawn("pnpm", ["run", "build"], {
-      cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    const child = spawn("pnpm", command, {
+      cwd,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
       stdio: ["ignore", process.stderr, process.stderr],
     });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      fail(`the build took longer than ${timeoutSeconds} s and was stopped`);
+      fail(`the build in ${cwd} took longer than ${timeoutSeconds} s and was stopped`);
     }, timeoutSeconds * 1000);
     child.on("error", (error) => fail(`could not start pnpm: ${error.message}`));
     child.on("exit", (code) => {
       clearTimeout(timer);
-      if (code !== 0) fail(`the build failed (exit code ${code})`);
+      if (code !== 0) fail(`the build in ${cwd} failed (exit code ${code})`);
       done(Number(process.hrtime.bigint() - started) / 1e9);
     });
   });
 }
+
+// As `make check` and CI build it: they check the types in a step of their own. The floor is
+// built as `next build` builds any app, type check included.
+const buildApp = () => timedBuild(root, ["run", "build"], { BUILD_SKIP_TYPECHECK: "1" });
+const buildFloor = () => timedBuild(floor, ["exec", "next", "build"]);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** Total bytes and file count of a directory tree (symlinks not followed). */
 function treeSize(dir) {
@@ -106,7 +126,23 @@ function firstLoadJs() {
 const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-const buildSeconds = await timedBuild();
+// Interleaved, the order swapped every run, so a busier moment weighs on both alike. Each app
+// keeps its own .next: the sizes below measure the app's last build.
+const appTimes = [];
+const floorTimes = [];
+for (let run = 0; run < runs; run += 1) {
+  if (run % 2 === 0) {
+    floorTimes.push(await buildFloor());
+    appTimes.push(await buildApp());
+  } else {
+    appTimes.push(await buildApp());
+    floorTimes.push(await buildFloor());
+  }
+}
+const buildSeconds = median(appTimes);
+const floorSeconds = median(floorTimes);
+const ratio = median(appTimes.map((seconds, run) => seconds / floorTimes[run]));
+
 const standalone = treeSize(join(next, "standalone"));
 if (standalone.files === 0)
   fail('.next/standalone is empty: set output: "standalone" in next.config');
@@ -114,7 +150,10 @@ const payload = treeSize(join(next, "static")).bytes + treeSize(join(root, "publ
 const js = firstLoadJs();
 
 const result = {
+  runs,
   buildSeconds: Number(buildSeconds.toFixed(2)),
+  floorBuildSeconds: Number(floorSeconds.toFixed(2)),
+  buildRatio: Number(ratio.toFixed(2)),
   standaloneBytes: standalone.bytes,
   standaloneFiles: standalone.files,
   runtimeBytes: standalone.bytes + payload,
@@ -125,7 +164,15 @@ const result = {
 if (asJson) {
   console.log(JSON.stringify(result));
 } else {
-  console.log(`build time:          ${buildSeconds.toFixed(1)} s`);
+  const seconds = (times) => times.map((time) => time.toFixed(1)).join(", ");
+  console.log(`build time:          ${buildSeconds.toFixed(1)} s (median of ${seconds(appTimes)})`);
+  console.log(
+    `floor build time:    ${floorSeconds.toFixed(1)} s (median of ${seconds(floorTimes)})`,
+  );
+  console.log(
+    `build vs floor:      ${ratio.toFixed(2)}x (median per run; target <= ${RATIO_TARGET}x, ` +
+      `${ratio <= RATIO_TARGET ? "met" : "missed"})`,
+  );
   console.log(`standalone output:   ${MB(standalone.bytes)} (${standalone.files} files)`);
   console.log(
     `image payload:       ${MB(result.runtimeBytes)} (standalone + .next/static + public)`,
