@@ -85,7 +85,11 @@ GUIDES: dict[str, Guide] = {
             ("test", "pytest with coverage (at least 80%, enforced)"),
             ("openapi / openapi-check", "write `openapi.json` / fail when it is stale"),
             ("migrate", "apply the migrations to `DATABASE_URL`"),
-            ("check", "lint, typecheck, test, openapi-check: everything CI runs"),
+            (
+                "check",
+                "lint, typecheck, test: everything CI runs (a test fails when `openapi.json` "
+                "is stale, as openapi-check does)",
+            ),
             _COMMITS_CHECK,
             _CI_LOCAL,
             (
