@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace import audit, copier_cli, gitrepo, manifest_comments, releases, vocabulary
+from workspace.copier_runs import Copier, copier_for
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
@@ -152,18 +153,17 @@ class Prepared:
     base: str = ""
 
 
-def prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+def prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -> Prepared:
     """Update a clone of the repo; never raises for a problem of this repo alone."""
     try:
-        return _prepare(job, template, work)
+        return _prepare(job, template, work, copier)
     except WorkspaceError as error:
         return Prepared(job, Outcome(job.name, FAILED, detail=str(error)))
 
 
-def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+def _prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -> Prepared:
     slot = work / (job.name.replace("/", "_") if job.name != "." else "meta")
     slot.mkdir()
-    env = {**template.git_env(), "TMPDIR": str(slot)}  # Copier's temp files die with ours
     clone = slot / "repo"  # objects copied, not linked: git refreshes the times of shared ones
     gitrepo.git(slot, "clone", "--quiet", "--no-hardlinks", str(job.path), str(clone))
     base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
@@ -174,11 +174,10 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
 
     # What the user started from: the recorded release, rendered with the recorded answers.
     old_dir = slot / "old"
-    recorded = {k: v for k, v in recorded_answers(job.path).items() if not k.startswith("_")}
-    rendered = copier_cli.render_release(
-        template.source, job.current, dump_answers(recorded, slot / "recorded.yml"),
-        old_dir, env,
-    )  # fmt: skip
+    answers = recorded_answers(job.path)
+    recorded = {k: v for k, v in answers.items() if not k.startswith("_")}
+    url = str(answers.get("_src_path") or template.source)
+    rendered = copier.render_release(url, job.current, recorded, old_dir, job.target)
     if not rendered.ok:
         outcome.state, outcome.detail = FAILED, rendered.text()
         return Prepared(job, outcome)
@@ -197,8 +196,7 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     if put_back or from_answers:  # Copier updates a clean tree only: a commit, undone below
         gitrepo.commit_all(clone, "the old release's version of files to check")
 
-    result = copier_cli.update(clone, dump_answers(job.data, slot / "answers.yml"),
-                               job.target, env)  # fmt: skip
+    result = copier.update(clone, job.data, job.target)
     if not result.ok and not gitrepo.conflicted_files(clone):
         outcome.state, outcome.detail = FAILED, result.text()
         return Prepared(job, outcome)
@@ -373,7 +371,8 @@ def _update_all(
     latest = template.latest
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
-    first = prepare(meta, template, work) if new_answers or not is_current(meta) else None
+    copier = copier_for(template, work)
+    first = prepare(meta, template, work, copier) if new_answers or not is_current(meta) else None
     prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
@@ -395,13 +394,16 @@ def _update_all(
     data = resolved.shared_answers()
     jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
     todo = [job for job in jobs if not is_current(job)]
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        futures = [pool.submit(prepare, job, template, work) for job in todo]
-        try:
-            prepared += [future.result() for future in futures]
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    if not copier.parallel:
+        prepared += [prepare(job, template, work, copier) for job in todo]
+    else:
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
+            try:
+                prepared += [future.result() for future in futures]
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     outcomes = finish(prepared, dry_run)
     if first is None:
         outcomes.insert(0, Outcome(".", CURRENT))
@@ -542,7 +544,7 @@ def update_here(root: Path) -> Outcome:
             job = job_for(".", root, data, template.latest)
             if is_current(job):
                 return Outcome(".", CURRENT, detail=template.latest)
-            prepared = prepare(job, template, work)
+            prepared = prepare(job, template, work, copier_for(template, work))
             if prepared.outcome.files == [ANSWERS_FILE]:
                 prepared.outcome.state = CURRENT
                 prepared.outcome.detail = "only the answers file would change"
