@@ -3,9 +3,10 @@
 An update renders the template three times: the recorded release (what the repo started
 from), the new one into the repo, and the new one again into an empty folder to diff
 against; `copier update` clones the template for each. Here every render of one version
-uses one checkout and one Jinja environment, and the recorded release, rendered once before
-the update to audit it, is handed to Copier instead of being rendered again. This leans on
-Copier's internals like `copier_worker`, and only where `copier_worker.in_process` holds.
+uses one checkout and one Jinja environment, and two renders are copies: the recorded
+release, rendered before the update to audit it, is handed to Copier, and the new version's
+render into the repo, kept as it is written, stands for the one into the empty folder. This
+leans on Copier's internals like `copier_worker`, and runs only where `supported` holds.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
 from copier._main import Worker
+from copier._types import JSONSerializable
 from copier._subproject import Subproject
 from copier._template import Template
 from copier._vcs import clone
@@ -123,13 +126,80 @@ class UpdateWorker(Worker):
             super()._sync_git_index_executable_bit(dst_relpath, src_mode)
 
     def run_copy(self) -> None:
-        """A render already made with the same inputs is copied into an empty destination."""
+        """A render already made with the same inputs is copied into an empty destination;
+        what a render into the repo writes is kept as that version's render (Copier renders
+        it again, into an empty folder, to diff with)."""
         exclude = [*self.exclude]
+        empty = not self.dst_path.exists() or not any(self.dst_path.iterdir())
         made = self.checkouts.renders.get(render_key(self.template, self.data, exclude))
-        if made is None or (self.dst_path.exists() and any(self.dst_path.iterdir())):
-            super().run_copy()
+        if made is not None and empty:
+            shutil.copytree(made, self.dst_path, symlinks=True, dirs_exist_ok=True)
             return
-        shutil.copytree(made, self.dst_path, symlinks=True, dirs_exist_ok=True)
+        super().run_copy()
+        if empty or self.template.skip_if_exists or self.pretend:
+            return  # what Copier writes into the repo is not all it rendered
+        fresh = Path(tempfile.mkdtemp(prefix="render."))
+        for entry in self.written:
+            entry.write(fresh)
+        self.checkouts.renders[render_key(self.template, fresh_answers(self), exclude)] = fresh
+
+    @cached_property
+    def written(self) -> list[Written]:
+        """Every path this worker's render asked to write, with its contents."""
+        return []
+
+    def _render_allowed(
+        self,
+        dst_relpath: Path,
+        is_dir: bool = False,
+        is_symlink: bool = False,
+        expected_contents: bytes | Path = b"",
+        expected_mode: int | None = None,
+    ) -> bool:
+        self.written.append(Written(dst_relpath, is_dir, is_symlink, expected_contents,
+                                    expected_mode))  # fmt: skip
+        return super()._render_allowed(
+            dst_relpath, is_dir=is_dir, is_symlink=is_symlink,
+            expected_contents=expected_contents, expected_mode=expected_mode,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Written:
+    """One path of a render, written into a folder as Copier writes into an empty one."""
+
+    path: Path
+    is_dir: bool
+    is_symlink: bool
+    contents: bytes | Path
+    mode: int | None
+
+    def write(self, root: Path) -> None:
+        target = root / self.path
+        if self.is_dir:
+            target.mkdir(parents=True, exist_ok=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.is_symlink:
+            target.symlink_to(self.contents)
+            return
+        assert isinstance(self.contents, bytes)
+        target.write_bytes(self.contents)
+        if self.mode is not None:
+            target.chmod(self.mode)
+
+
+def fresh_answers(worker: Worker) -> dict[str, Any]:
+    """The answers Copier's update renders the new version with into an empty folder."""
+    answers = worker.answers
+    return {
+        key: value
+        for key, value in answers.combined.items()
+        if not key.startswith("_")
+        and key not in answers.hidden
+        and isinstance(key, JSONSerializable)
+        and isinstance(value, JSONSerializable)
+    }
 
 
 class Updater:
