@@ -30,9 +30,9 @@ from copier._main import Worker
 from copier._types import JSONSerializable
 from copier._subproject import Subproject
 from copier._template import Template
-from copier._vcs import clone
 from jinja2 import Environment
 
+from workspace import gitrepo
 from workspace.copier_cli import Result
 from workspace.copier_worker import in_process, memoized_compile
 
@@ -64,7 +64,7 @@ class Checkouts:
         if (url, ref) not in self._templates:
             template = Template(url=url, ref=ref)
             folder = Path(tempfile.mkdtemp(prefix="checkout.", dir=self.where))
-            vars(template)["local_abspath"] = Path(clone(str(self.clone_from), ref, str(folder)))
+            vars(template)["local_abspath"] = check_out(self.clone_from, ref, folder)
             self._templates[url, ref] = template
         return self._templates[url, ref]
 
@@ -74,6 +74,17 @@ class Checkouts:
             environment = self._environments[template.local_abspath] = make()
             memoized_compile(environment)
         return self._environments[template.local_abspath]
+
+
+def check_out(source: Path, ref: str, folder: Path) -> Path:
+    """`ref` checked out as Copier's clone does, its objects left in `source` (the run's
+    copy of the template source, removed with it): nothing to copy, little to remove."""
+    gitrepo.git(folder, "clone", "--quiet", "--shared", "--no-checkout", str(source), ".")
+    # Resolved first: a ref from an answers file is never read as an option.
+    commit = gitrepo.git(folder, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
+    gitrepo.git(folder, "-c", "core.fsmonitor=false", "checkout", "--quiet", "--force",
+                commit.strip())  # fmt: skip
+    return folder
 
 
 def render_key(template: Template, data: dict[str, Any], exclude: list[str]) -> RenderKey:
