@@ -44,7 +44,7 @@ WOULD_UPDATE, WOULD_CONFLICT, SCAFFOLDED, WOULD_SCAFFOLD, STRAY = (
     "would update", "would conflict", "scaffolded", "would scaffold", "not in the manifest",
 )  # fmt: skip
 BRANCH_PREFIX = "polystack/update-"
-# Updates wait on Copier's renders, a process each: a few at once on a small machine.
+# Where Copier runs as a process per step, a few repos at once on a small machine.
 PARALLEL = min(3, (os.cpu_count() or 1) + 1)
 
 
@@ -371,8 +371,9 @@ def _update_all(
     latest = template.latest
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
-    copier = copier_for(template, work)
-    first = prepare(meta, template, work, copier) if new_answers or not is_current(meta) else None
+    # Copier is loaded only for a repo to update: a run with nothing to do never loads it.
+    copier = copier_for(template, work) if new_answers or not is_current(meta) else None
+    first = prepare(meta, template, work, copier) if copier else None
     prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
@@ -394,16 +395,8 @@ def _update_all(
     data = resolved.shared_answers()
     jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
     todo = [job for job in jobs if not is_current(job)]
-    if not copier.parallel:
-        prepared += [prepare(job, template, work, copier) for job in todo]
-    else:
-        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
-            try:
-                prepared += [future.result() for future in futures]
-            except KeyboardInterrupt:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+    if todo:
+        prepared += prepare_all(todo, template, work, copier or copier_for(template, work))
     outcomes = finish(prepared, dry_run)
     if first is None:
         outcomes.insert(0, Outcome(".", CURRENT))
@@ -417,6 +410,20 @@ def _update_all(
         for n in strays(manifest.root, entries)
     ]
     return outcomes
+
+
+def prepare_all(
+    todo: list[Job], template: releases.Template, work: Path, copier: Copier
+) -> list[Prepared]:
+    if not copier.parallel:
+        return [prepare(job, template, work, copier) for job in todo]
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
+        try:
+            return [future.result() for future in futures]
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def strays(root: Path, entries: dict[str, ServiceEntry]) -> list[str]:
