@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from copier._main import Worker
-from copier._types import JSONSerializable
 from copier._subproject import Subproject
 from copier._template import Template
+from copier._types import JSONSerializable
 from jinja2 import Environment
 
 from workspace import gitrepo
