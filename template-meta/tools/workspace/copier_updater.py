@@ -256,7 +256,8 @@ class Updater:
     def _run(step: Callable[[], None], scratch: Path) -> Result:
         """A step's outcome as a `copier` process's would be; its temp files in `scratch`."""
         failure = ""
-        previous, tempfile.tempdir = tempfile.tempdir, str(scratch)
+        previous = tempfile.tempdir, os.environ.get("TMPDIR")
+        tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)  # the tasks' too
         try:
             with captured() as output:
                 try:
@@ -264,7 +265,11 @@ class Updater:
                 except Exception as error:  # Copier's and git's errors alike: the repo fails
                     failure = describe(error)
         finally:
-            tempfile.tempdir = previous
+            tempfile.tempdir = previous[0]
+            if previous[1] is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = previous[1]
         return Result(1 if failure else 0, f"{output.text}\n{failure}".strip())
 
 
@@ -292,10 +297,14 @@ def captured() -> Iterator[Output]:
     with tempfile.TemporaryFile("w+b") as file:
         os.dup2(file.fileno(), 1)
         os.dup2(file.fileno(), 2)
+        caught: list[warnings.WarningMessage] = []
         try:
-            with warnings.catch_warnings(record=True):
+            with warnings.catch_warnings(record=True) as caught:
                 yield output
         finally:
+            for item in caught:  # printed as a process prints them
+                sys.stderr.write(warnings.formatwarning(item.message, item.category,
+                                                        item.filename, item.lineno))  # fmt: skip
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
