@@ -244,10 +244,11 @@ def current(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def no_copier(tmp: Path) -> dict[str, str]:
-    """A PYTHONPATH whose `copier` fails loudly: proves a run never started Copier."""
+    """A PYTHONPATH whose `copier` fails loudly, run or imported: proves a run never started
+    Copier, in a process of its own or in the tool's."""
     fake = tmp / "fake" / "copier"
     fake.mkdir(parents=True, exist_ok=True)
-    (fake / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("raise SystemExit('copier was imported')\n")
     (fake / "__main__.py").write_text("raise SystemExit('copier was run')\n")
     return {"PYTHONPATH": str(fake.parent)}
 

@@ -11,18 +11,21 @@ preview (`dry_run`) stops before anything reaches a repo.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workspace import audit, copier_cli, gitrepo, manifest_comments, releases, vocabulary
+from workspace.copier_runs import Copier, copier_for
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
@@ -43,7 +46,7 @@ WOULD_UPDATE, WOULD_CONFLICT, SCAFFOLDED, WOULD_SCAFFOLD, STRAY = (
     "would update", "would conflict", "scaffolded", "would scaffold", "not in the manifest",
 )  # fmt: skip
 BRANCH_PREFIX = "polystack/update-"
-# Updates wait on Copier's renders, a process each: a few at once on a small machine.
+# Where Copier runs as a process per step, a few repos at once on a small machine.
 PARALLEL = min(3, (os.cpu_count() or 1) + 1)
 
 
@@ -152,18 +155,17 @@ class Prepared:
     base: str = ""
 
 
-def prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+def prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -> Prepared:
     """Update a clone of the repo; never raises for a problem of this repo alone."""
     try:
-        return _prepare(job, template, work)
+        return _prepare(job, template, work, copier)
     except WorkspaceError as error:
         return Prepared(job, Outcome(job.name, FAILED, detail=str(error)))
 
 
-def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
+def _prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -> Prepared:
     slot = work / (job.name.replace("/", "_") if job.name != "." else "meta")
     slot.mkdir()
-    env = {**template.git_env(), "TMPDIR": str(slot)}  # Copier's temp files die with ours
     clone = slot / "repo"  # objects copied, not linked: git refreshes the times of shared ones
     gitrepo.git(slot, "clone", "--quiet", "--no-hardlinks", str(job.path), str(clone))
     base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
@@ -174,11 +176,10 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
 
     # What the user started from: the recorded release, rendered with the recorded answers.
     old_dir = slot / "old"
-    recorded = {k: v for k, v in recorded_answers(job.path).items() if not k.startswith("_")}
-    rendered = copier_cli.render_release(
-        template.source, job.current, dump_answers(recorded, slot / "recorded.yml"),
-        old_dir, env,
-    )  # fmt: skip
+    answers = recorded_answers(job.path)
+    recorded = {k: v for k, v in answers.items() if not k.startswith("_")}
+    url = str(answers.get("_src_path") or template.source)
+    rendered = copier.render_release(url, job.current, recorded, old_dir, job.target)
     if not rendered.ok:
         outcome.state, outcome.detail = FAILED, rendered.text()
         return Prepared(job, outcome)
@@ -197,8 +198,7 @@ def _prepare(job: Job, template: releases.Template, work: Path) -> Prepared:
     if put_back or from_answers:  # Copier updates a clean tree only: a commit, undone below
         gitrepo.commit_all(clone, "the old release's version of files to check")
 
-    result = copier_cli.update(clone, dump_answers(job.data, slot / "answers.yml"),
-                               job.target, env)  # fmt: skip
+    result = copier.update(clone, job.data, job.target)
     if not result.ok and not gitrepo.conflicted_files(clone):
         outcome.state, outcome.detail = FAILED, result.text()
         return Prepared(job, outcome)
@@ -373,7 +373,9 @@ def _update_all(
     latest = template.latest
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
-    first = prepare(meta, template, work) if new_answers or not is_current(meta) else None
+    # Copier is loaded only for a repo to update: a run with nothing to do never loads it.
+    copier = copier_for(template, work) if new_answers or not is_current(meta) else None
+    first = prepare(meta, template, work, copier) if copier else None
     prepared = [first] if first else []
     resolved = manifest
     if first and first.clone and first.outcome.state != FAILED:
@@ -395,13 +397,8 @@ def _update_all(
     data = resolved.shared_answers()
     jobs = [job_for(n, p, data, latest) for n, p in present if n in entries]
     todo = [job for job in jobs if not is_current(job)]
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        futures = [pool.submit(prepare, job, template, work) for job in todo]
-        try:
-            prepared += [future.result() for future in futures]
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    if todo:
+        prepared += prepare_all(todo, template, work, copier or copier_for(template, work))
     outcomes = finish(prepared, dry_run)
     if first is None:
         outcomes.insert(0, Outcome(".", CURRENT))
@@ -415,6 +412,47 @@ def _update_all(
         for n in strays(manifest.root, entries)
     ]
     return outcomes
+
+
+# What a forked process prepares with: what this one loaded, checked out and compiled.
+_forked: tuple[releases.Template, Path, Copier] | None = None
+
+
+def _prepare_forked(job: Job) -> Prepared:
+    assert _forked is not None
+    return prepare(job, *_forked)
+
+
+def cores() -> int:
+    """The cores this process may use, where forking it is safe (Linux); else one."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def prepare_all(
+    todo: list[Job], template: releases.Template, work: Path, copier: Copier
+) -> list[Prepared]:
+    """The repos prepared at once: in threads where Copier runs as processes; where it runs
+    in this process, in forks of it, one a core, each with what this one has loaded."""
+    global _forked
+    pool: Executor
+    if copier.parallel:
+        pool = ThreadPoolExecutor(max_workers=PARALLEL)
+        futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
+    elif len(todo) > 1 and cores() > 1:
+        _forked = (template, work, copier)
+        sys.stdout.flush()  # a fork would print what waits in the buffers again
+        sys.stderr.flush()
+        pool = ProcessPoolExecutor(max_workers=min(len(todo), cores()),
+                                   mp_context=multiprocessing.get_context("fork"))  # fmt: skip
+        futures = [pool.submit(_prepare_forked, job) for job in todo]
+    else:
+        return [prepare(job, template, work, copier) for job in todo]
+    with pool:
+        try:
+            return [future.result() for future in futures]
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def strays(root: Path, entries: dict[str, ServiceEntry]) -> list[str]:
@@ -542,7 +580,7 @@ def update_here(root: Path) -> Outcome:
             job = job_for(".", root, data, template.latest)
             if is_current(job):
                 return Outcome(".", CURRENT, detail=template.latest)
-            prepared = prepare(job, template, work)
+            prepared = prepare(job, template, work, copier_for(template, work))
             if prepared.outcome.files == [ANSWERS_FILE]:
                 prepared.outcome.state = CURRENT
                 prepared.outcome.detail = "only the answers file would change"
