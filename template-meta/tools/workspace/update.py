@@ -11,14 +11,12 @@ preview (`dry_run`) stops before anything reaches a repo.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,40 +412,13 @@ def _update_all(
     return outcomes
 
 
-# What a forked process prepares with: what this one loaded, checked out and compiled.
-_forked: tuple[releases.Template, Path, Copier] | None = None
-
-
-def _prepare_forked(job: Job) -> Prepared:
-    assert _forked is not None
-    return prepare(job, *_forked)
-
-
-def cores() -> int:
-    """The cores this process may use, where forking it is safe (Linux); else one."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-
-
 def prepare_all(
     todo: list[Job], template: releases.Template, work: Path, copier: Copier
 ) -> list[Prepared]:
-    """The repos prepared at once: in threads where Copier runs as processes; where it runs
-    in this process, in forks of it, one a core, each with what this one has loaded."""
-    global _forked
-    pool: Executor
-    if copier.parallel:
-        pool = ThreadPoolExecutor(max_workers=PARALLEL)
-        futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
-    elif len(todo) > 1 and cores() > 1:
-        _forked = (template, work, copier)
-        sys.stdout.flush()  # a fork would print what waits in the buffers again
-        sys.stderr.flush()
-        pool = ProcessPoolExecutor(max_workers=min(len(todo), cores()),
-                                   mp_context=multiprocessing.get_context("fork"))  # fmt: skip
-        futures = [pool.submit(_prepare_forked, job) for job in todo]
-    else:
+    if not copier.parallel:
         return [prepare(job, template, work, copier) for job in todo]
-    with pool:
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = [pool.submit(prepare, job, template, work, copier) for job in todo]
         try:
             return [future.result() for future in futures]
         except KeyboardInterrupt:
