@@ -203,11 +203,13 @@ class PolystackExtension(ContextHook):
                 "domain_error": lambda value: _error(model.check_domain, value),
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),
+                "engines_error": lambda value: _error(model.check_engines, value),
                 "first_service_of": first_service_of,
                 "actions_expr": actions_expr,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
                 "traefik_static": edge.traefik_static,
                 "traefik_flags": edge.flags,
+                "engine_command": runtime.engine_native_command,
                 "workspace_model": lambda suite: runtime.workspace_model(
                     suite, model.SHARED_KEYS, model.KINDS
                 ),

@@ -105,6 +105,12 @@ def check_ready(manifest: Manifest, mode: str) -> None:
         raise WorkspaceError(f"missing under services/: {', '.join(missing)}; run `make bootstrap`")
     if not (manifest.root / PROCFILES[mode]).is_file():
         raise WorkspaceError(f"{PROCFILES[mode]} is missing: run `make update` to render it again")
+    missing_programs = [e for e in vocabulary.engines().values() if shutil.which(e.program) is None]
+    if missing_programs:
+        names = " and ".join(f"{e.program} ({e.title})" for e in missing_programs)
+        packages = " ".join(e.package for e in missing_programs)
+        raise WorkspaceError(f"{names} not installed, and polystack.yml's engines name them: "
+                             f"on Debian, apt-get install {packages}")  # fmt: skip
     unrendered = [s.name for s in manifest.services if s.name not in vocabulary.runtimes()]
     if unrendered:
         raise WorkspaceError(f"{', '.join(unrendered)} of {manifest.path.name} not rendered yet: "
