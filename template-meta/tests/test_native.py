@@ -134,6 +134,23 @@ def test_engines_the_manifest_names_are_the_rendered_ones() -> None:
     assert list(vocabulary.engines()) == Manifest.load(ROOT).answers["engines"]
 
 
+def test_engine_urls_carry_the_ports_of_the_settings(tmp_path: Path) -> None:
+    engines = vocabulary.engines()
+    environ = {e.port_env: str(7000 + n) for n, e in enumerate(engines.values())}
+    settings = native_config.load_settings(tmp_path, environ=environ)
+    urls = native.engine_urls(settings)
+    assert set(urls) == {e.env_var for e in engines.values()}
+    for engine in engines.values():
+        assert urls[engine.env_var].startswith(f"{engine.name}://127.0.0.1:")
+        assert f":{environ[engine.port_env]}" in urls[engine.env_var]
+
+
+def test_engines_alone_need_some_in_the_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vocabulary, "engines", dict)
+    with pytest.raises(WorkspaceError, match="names no engines"):
+        native.run_engines(Manifest.load(ROOT))
+
+
 def test_a_missing_engine_program_is_named_with_its_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
