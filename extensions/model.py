@@ -375,6 +375,11 @@ class Suite:
         """Whether the platform runs the engine `engine` ('nats', 'redis')."""
         return any(e.name == engine for e in self.engines)
 
+    @property
+    def offered_engines(self) -> tuple[Engine, ...]:
+        """Every engine the `engines` answer may name."""
+        return tuple(ENGINES.values())
+
     def engine(self, name: str) -> Engine:
         """One engine the platform runs, by name."""
         for engine in self.engines:

@@ -50,6 +50,7 @@ escape = _load("escape.py")
 runtime = _load("runtime.py")
 edge = _load("edge.py")
 pins = _load("pins.py")
+events = _load("events.py")
 
 SHARED_KEYS = model.SHARED_KEYS
 
@@ -210,6 +211,7 @@ class PolystackExtension(ContextHook):
                 "traefik_static": edge.traefik_static,
                 "traefik_flags": edge.flags,
                 "engine_command": runtime.engine_native_command,
+                "event_contracts": events.event_contracts,
                 "workspace_model": lambda suite: runtime.workspace_model(
                     suite, model.SHARED_KEYS, model.KINDS
                 ),
