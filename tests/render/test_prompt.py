@@ -22,7 +22,7 @@ pytestmark = pytest.mark.render
 GIVEN = {"template_kind": "backend", "project_name": "Prompted", "project_slug": "prompted",
          "organization": "acme",
          "domain": "localhost", "registry": "ghcr.io/acme", "python_version": "3.12",
-         "node_version": "22", "auth": "none"}  # fmt: skip
+         "node_version": "22", "engines": "[]", "auth": "none"}  # fmt: skip
 # Terminal sequences (colours, cursor moves) between the characters the prompt draws.
 CONTROL = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-_])|[\x07\x08]")
 FINISH = "\x1b\r"  # Esc then Enter ends a multi-line answer
