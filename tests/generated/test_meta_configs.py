@@ -828,6 +828,20 @@ def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> Non
         assert f"| {service['name']} | {service['kind']} | `{service['route']}` |" in architecture
     for backend in meta.backends:
         assert f"`services/{backend['name']}/openapi.json`" in contracts
+    # The events each backend publishes: one row each, its subjects, schemas and consumers.
+    events = contracts.split("## Events between services")[1].split("## ")[0]
+    rows = [line.split(" | ") for line in events.splitlines() if line.startswith("| ")][2:]
+    assert [row[0].lstrip("| ") for row in rows] == [b["name"] for b in meta.backends]
+    for row, backend in zip(rows, meta.backends, strict=True):
+        subjects = re.findall(r"`([^`]+)`", row[1])
+        assert subjects == [
+            f"{backend['name']}.items.{a}" for a in ("created", "updated", "deleted")
+        ]
+        assert row[2] == f"`services/{backend['name']}/schemas/`"
+    # The architecture page's engines table: one row per engine the manifest names.
+    engines = architecture.split("## Engines")[1].split("## ")[0]
+    listed = re.findall(r"^\| `([a-z]+)` \|", engines, flags=re.M)
+    assert listed == meta.engines
     # Every path the architecture page lists is a file or folder of the meta-repo.
     repositories = architecture.split("## Repositories")[1].split("## ")[0]
     for path in re.findall(r"^\| `([^`]+)`", repositories, flags=re.M):
