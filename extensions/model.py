@@ -65,8 +65,43 @@ CLOUD_REGISTRIES = {
 # The answers every repo of the suite shares (the meta-repo's manifest holds them).
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "services",
+    "python_version", "node_version", "engines", "services",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A server the backends share, which the meta-repo runs beside them when the `engines`
+    answer names it: every backend then receives its URL in `env_var`."""
+
+    name: str  # the answer's word, the compose and Swarm service, the native process
+    title: str
+    use: str  # what the backends keep in it, in words
+    env_var: str
+    scheme: str
+    port: int
+    port_env: str  # the meta-repo's setting of its published (compose) or loopback (native) port
+    program: str  # Debian's binary, which native mode runs
+    package: str  # the Debian package that installs it
+    path: str = ""  # after host and port in its URL
+
+    def url(self, host: str, port: int | str | None = None) -> str:
+        return f"{self.scheme}://{host}:{self.port if port is None else port}{self.path}"
+
+    @property
+    def service_url(self) -> str:
+        """Where containers reach it by its service name (compose, Swarm, Kubernetes)."""
+        return self.url(self.name)
+
+
+ENGINES = {
+    "nats": Engine("nats", "NATS JetStream", "change events, between replicas and services",
+                   "NATS_URL", "nats", 4222, "NATS_PORT", "nats-server", "nats-server"),
+    "redis": Engine("redis", "Redis", "state every replica shares (rate limits)",
+                    "REDIS_URL", "redis", 6379, "REDIS_PORT", "redis-server", "redis-server",
+                    "/0"),
+}  # fmt: skip
+EXAMPLE_ENGINES = "[nats, redis]"
 # Ports the meta-repo's own infrastructure listens on (compose and native mode).
 INFRA_PORTS: dict[int, str] = {
     3000: "Grafana",
@@ -320,6 +355,7 @@ class Suite:
     services: tuple[Service, ...]
     python_version: str = "3.12"
     node_version: str = "22"
+    engines: tuple[Engine, ...] = ()
     edge_port: int = 8080
     dashboard_port: int = 8081
 
@@ -334,6 +370,22 @@ class Suite:
     @property
     def namespace(self) -> str:
         return self.project_slug
+
+    def uses(self, engine: str) -> bool:
+        """Whether the platform runs the engine `engine` ('nats', 'redis')."""
+        return any(e.name == engine for e in self.engines)
+
+    @property
+    def offered_engines(self) -> tuple[Engine, ...]:
+        """Every engine the `engines` answer may name."""
+        return tuple(ENGINES.values())
+
+    def engine(self, name: str) -> Engine:
+        """One engine the platform runs, by name."""
+        for engine in self.engines:
+            if engine.name == name:
+                return engine
+        raise ManifestError(f"engines does not name {name!r}: add it, e.g. engines: [{name}]")
 
     @property
     def environments(self) -> tuple[Environment, ...]:
@@ -413,6 +465,7 @@ class Suite:
             "registry": self.registry,
             "python_version": self.python_version,
             "node_version": self.node_version,
+            "engines": [e.name for e in self.engines],
             "services": [
                 {"name": s.name, "kind": s.kind, "port": s.port, "route": s.route,
                  "repo": s.repo, "ref": s.ref, **({"owners": list(s.owners)} if s.owners else {})}
@@ -498,6 +551,31 @@ def check_registry(value: object) -> str:
             "scheme or trailing slash, e.g. 'ghcr.io/acme'"
         )
     return value
+
+
+def check_engines(value: object) -> tuple[Engine, ...]:
+    """The engines the answer names, in the suite's order; none for an empty answer."""
+    names = ", ".join(ENGINES)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ManifestError(
+            f"engines {value!r} is not a list of engine names: write a YAML list of some of "
+            f"{names}, e.g. {EXAMPLE_ENGINES} (or [] for none)"
+        )
+    problems = [
+        f"engines names {item!r}, which the suite does not run: choose among {names}"
+        for item in dict.fromkeys(value)
+        if item not in ENGINES
+    ]
+    problems += [
+        f"engines names {item!r} {value.count(item)} times: name each engine once"
+        for item in dict.fromkeys(value)
+        if value.count(item) > 1
+    ]
+    if problems:
+        raise ManifestError(*problems)
+    return tuple(engine for name, engine in ENGINES.items() if name in value)
 
 
 def check_choice(value: object, what: str, choices: Iterable[str]) -> str:
@@ -761,6 +839,7 @@ def build_suite(
     registry: str | None = None,
     python_version: str = "3.12",
     node_version: str = "22",
+    engines: object = (),
 ) -> Suite:
     """Validate every answer and derive the suite; raise ManifestError naming every problem."""
     problems = _Problems()
@@ -771,6 +850,7 @@ def build_suite(
         problems.check(check_registry, registry or default_registry(organization))
     problems.check(check_choice, python_version, "python_version", PYTHON_VERSIONS)
     problems.check(check_choice, node_version, "node_version", NODE_VERSIONS)
+    chosen = problems.check(check_engines, list(engines) if isinstance(engines, tuple) else engines)
     by_index: dict[int, _Entry] = {}
     if isinstance(services, str):  # a YAML answer that did not parse reaches us as text
         try:
@@ -821,6 +901,7 @@ def build_suite(
         services=built,
         python_version=str(python_version),
         node_version=str(node_version),
+        engines=chosen or (),
     )
 
 

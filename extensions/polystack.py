@@ -50,6 +50,7 @@ escape = _load("escape.py")
 runtime = _load("runtime.py")
 edge = _load("edge.py")
 pins = _load("pins.py")
+events = _load("events.py")
 
 SHARED_KEYS = model.SHARED_KEYS
 
@@ -80,13 +81,25 @@ def _one_line_errors(value: object, where: str) -> list[str]:
     return [message for place, item in items for message in _one_line_errors(item, place)]
 
 
-def services_error(services: object) -> str:
-    problems = _services_problems(services)
+def _message(problems: tuple[str, ...]) -> str:
+    """The problems of one answer, on one line at the prompt, one line each elsewhere."""
     if len(problems) > 1 and get_app_or_none() is not None:
         # Copier's prompt shows its error bar on one line: every problem must be on it.
         numbered = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
         return f"{len(problems)} problems: {numbered}"
     return str(model.ManifestError(*problems)) if problems else ""
+
+
+def services_error(services: object) -> str:
+    return _message(_services_problems(services))
+
+
+def engines_error(engines: object) -> str:
+    try:
+        model.check_engines(engines)
+    except model.ManifestError as error:
+        return _message(error.problems)
+    return ""
 
 
 def _services_problems(services: object) -> tuple[str, ...]:
@@ -203,11 +216,14 @@ class PolystackExtension(ContextHook):
                 "domain_error": lambda value: _error(model.check_domain, value),
                 "organization_error": lambda value: _error(model.check_organization, value),
                 "registry_error": lambda value: _error(model.check_registry, value),
+                "engines_error": engines_error,
                 "first_service_of": first_service_of,
                 "actions_expr": actions_expr,
                 "to_json": lambda value: json.dumps(value, sort_keys=True),
                 "traefik_static": edge.traefik_static,
                 "traefik_flags": edge.flags,
+                "engine_command": runtime.engine_native_command,
+                "event_contracts": events.event_contracts,
                 "workspace_model": lambda suite: runtime.workspace_model(
                     suite, model.SHARED_KEYS, model.KINDS
                 ),

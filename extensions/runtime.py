@@ -8,6 +8,7 @@ backend is probed or limited is made once and reaches all four.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,17 @@ CONTAINER_HOST = "0.0.0.0"
 LOOPBACK = "127.0.0.1"
 MODES = ("compose", "swarm", "k8s", "native")
 NATIVE_MODES = ("dev", "start")
+# Where native mode keeps an engine's data, beside the configs it writes.
+NATIVE_STATE = ".native"
+# How native mode runs each engine on loopback, on the port its setting names (the process
+# receives it); `{port}` and `{data}` are filled in.
+ENGINE_ARGS = {
+    "nats": ("--jetstream", "--store_dir", "{data}", "--addr", LOOPBACK, "--port", "{port}"),
+    "redis": ("--bind", LOOPBACK, "--port", "{port}", "--dir", "{data}", "--appendonly", "yes",
+              "--save", ""),
+}  # fmt: skip
+# A shell word that expands one setting and nothing else, e.g. nats://127.0.0.1:${NATS_PORT}.
+_EXPANDS_A_SETTING = re.compile(r'[^"\\`$]*(\$\{[A-Z][A-Z0-9_]*\}[^"\\`$]*)+')
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class Runtime:
     backend: Any  # the backend Service a frontend calls, else None
     prepare: dict[str, tuple[tuple[str, ...], ...]]
     link: tuple[str, str]  # what the native run prints for it: (label, path on the edge)
+    engines: tuple[Any, ...] = ()  # the model's Engines a backend is given the URLs of
 
     @property
     def probe_command(self) -> list[str]:
@@ -94,6 +107,7 @@ class Runtime:
         if self.kind == "backend":
             # Deployments migrate once per release (init container, Swarm job), never per replica.
             values["AUTO_MIGRATE"] = "true" if mode in ("compose", "native") else "false"
+            values.update({engine.env_var: engine_url(engine, mode) for engine in self.engines})
         else:
             values["HOSTNAME"] = host
             values["METRICS_PORT"] = str(self.metrics_port)
@@ -103,7 +117,7 @@ class Runtime:
         return values
 
     def native_env(self) -> str:
-        return " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env("native").items())
+        return " ".join(f"{key}={shell_word(value)}" for key, value in self.env("native").items())
 
     def native_command(self, mode: str) -> str:
         """Its process line in native mode: `dev` reloads on edits, `start` runs as the image."""
@@ -129,6 +143,56 @@ class Runtime:
             "data_dir": "data" if self.kind == "backend" else None,
             "link": list(self.link),
         }
+
+
+def setting(name: str) -> str:
+    """A reference to a setting that the shell of a native process expands: ${NAME}."""
+    return "${" + name + "}"
+
+
+def shell_word(value: str) -> str:
+    """One shell word: quoted as is, but for settings it names (`${NATS_PORT}`), which the
+    shell fills in from the process environment."""
+    if _EXPANDS_A_SETTING.fullmatch(value):
+        return f'"{value}"'
+    return shlex.quote(value)
+
+
+def engine_url(engine: Any, mode: str) -> str:
+    """Where a backend reaches an engine: by its service name on a container network (the
+    cluster's Service of that name on Kubernetes), natively on loopback at the port of its
+    setting, which native mode gives every process."""
+    if mode == "native":
+        return str(engine.url(LOOPBACK, setting(engine.port_env)))
+    return str(engine.service_url)
+
+
+def engine_data(engine: Any) -> str:
+    return f"{NATIVE_STATE}/{engine.name}"
+
+
+def engine_native_command(engine: Any) -> str:
+    """The engine's process line in native mode: Debian's binary, on loopback, its data
+    under the workspace's state folder."""
+    port, data = setting(engine.port_env), engine_data(engine)
+    args = " ".join(
+        shell_word(arg.format(port=port, data=data)) for arg in ENGINE_ARGS[engine.name]
+    )
+    return f"mkdir -p {data} && exec {engine.program} {args}"
+
+
+def engine_workspace_data(engine: Any) -> dict[str, Any]:
+    """What the workspace tool needs to check, give a port to and describe an engine."""
+    return {
+        "title": engine.title,
+        "program": engine.program,
+        "package": engine.package,
+        "port_env": engine.port_env,
+        "port": engine.port,
+        "env_var": engine.env_var,
+        "url": engine_url(engine, "native"),
+        "data_dir": engine_data(engine),
+    }
 
 
 def backend_url(backend: Any, mode: str) -> str:
@@ -163,6 +227,7 @@ def describe(suite: Any, service: Any) -> Runtime:
         backend=None if backend else suite.primary_backend,
         prepare={"dev": (install,), "start": (install,) if backend else (install, build)},
         link=("API docs", f"{prefix}/docs") if backend else ("app", prefix or "/"),
+        engines=tuple(suite.engines) if backend else (),
     )
 
 
@@ -179,4 +244,5 @@ def workspace_model(
         "shared_keys": list(shared_keys),
         "kinds": list(kinds),
         "services": {name: run.workspace_data() for name, run in describe_all(suite).items()},
+        "engines": {engine.name: engine_workspace_data(engine) for engine in suite.engines},
     }

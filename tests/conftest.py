@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from helpers import render, snapshot_template
-from services import postgres_server
+from services import nats_server, postgres_server, redis_server
 
 
 @pytest.fixture(scope="session")
@@ -32,4 +32,18 @@ def render_kind(template: Path, tmp_path: Path) -> Callable[..., Path]:
 def postgres() -> Iterator[str]:
     """Admin URL of a throwaway PostgreSQL (per test worker); see `services.create_database`."""
     with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nats() -> Iterator[str]:
+    """URL of a throwaway nats-server with JetStream (per test worker)."""
+    with nats_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[str]:
+    """URL of a throwaway redis-server's database 0 (per test worker)."""
+    with redis_server() as url:
         yield url

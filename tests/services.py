@@ -6,6 +6,7 @@ import glob
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -78,3 +79,72 @@ def create_database(admin_url: str, name: str) -> str:
             return f"{admin_url}/{name}"
         time.sleep(0.1)
     raise AssertionError(f"could not create database {name}: {proc.stderr}")
+
+
+def _program(name: str, package: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if found is None:
+        raise AssertionError(f"{name} is not installed: run `make setup` (Debian: {package})")
+    return found
+
+
+def _wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited {process.returncode}:\n{log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{what} did not listen on {port}:\n{log.read_text()}"
+                ) from None
+            time.sleep(0.05)
+
+
+@contextmanager
+def _server(what: str, command: list[str], port: int, workdir: Path) -> Iterator[None]:
+    log = workdir / f"{what}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, cwd=workdir)  # fmt: skip
+    try:
+        _wait_for_port(process, port, log, what)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def nats_server() -> Iterator[str]:
+    """Debian's nats-server with JetStream on 127.0.0.1, its store in a temp folder; yields
+    its URL."""
+    program = _program("nats-server", "nats-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="polystack-nats-") as folder:
+        workdir = Path(folder)
+        command = [program, "--jetstream", "--store_dir", str(workdir / "jetstream"),
+                   "--addr", "127.0.0.1", "--port", str(port)]  # fmt: skip
+        with _server("nats-server", command, port, workdir):
+            yield f"nats://127.0.0.1:{port}"
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """Debian's redis-server on 127.0.0.1, without persistence, in a temp folder; yields the
+    URL of its database 0."""
+    program = _program("redis-server", "redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="polystack-redis-") as folder:
+        workdir = Path(folder)
+        command = [program, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir),
+                   "--save", "", "--appendonly", "no"]  # fmt: skip
+        with _server("redis-server", command, port, workdir):
+            yield f"redis://127.0.0.1:{port}/0"

@@ -23,7 +23,8 @@ PORTS = {"EDGE_PORT": 9000, "DASHBOARD_PORT": 9001, "TRAEFIK_METRICS_PORT": 9002
 
 def test_settings_default_to_the_documented_ports(tmp_path: Path) -> None:
     settings = native_config.load_settings(tmp_path, environ={})
-    assert settings.ports == native_config.PORTS
+    engines = {e.port_env: e.port for e in vocabulary.engines().values()}
+    assert settings.ports == {**native_config.PORTS, **engines}
     assert settings.shared_env == {}
 
 
@@ -107,7 +108,9 @@ def test_write_configs_writes_both_files(tmp_path: Path) -> None:
 def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: str) -> None:
     manifest = Manifest.load(ROOT)
     processes = parse_procfile((ROOT / native.PROCFILES[mode]).read_text()).processes
-    assert set(processes) == {"traefik", "prometheus"} | {s.name for s in manifest.services}
+    engines = vocabulary.engines()
+    assert set(processes) == {"traefik", "prometheus"} | set(engines) | {
+        s.name for s in manifest.services}  # fmt: skip
     assert "await-services && exec " in processes["traefik"]
     assert "$PROMETHEUS_PORT" in processes["prometheus"]
     for service in manifest.services:
@@ -117,6 +120,52 @@ def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: s
             assert server in command
         else:
             assert (" serve --reload" in command) == (mode == "dev")
+            # Each engine's URL, its port filled in by the shell from the process environment.
+            for engine in engines.values():
+                assert f' {engine.env_var}="{engine.url}" ' in command
+    for engine in engines.values():
+        command = processes[engine.name]
+        assert f"exec {engine.program} " in command
+        assert f'"${{{engine.port_env}}}"' in command
+        assert f" {engine.data_dir}" in command
+
+
+def test_engines_the_manifest_names_are_the_rendered_ones() -> None:
+    assert list(vocabulary.engines()) == Manifest.load(ROOT).answers["engines"]
+
+
+def test_engine_urls_carry_the_ports_of_the_settings(tmp_path: Path) -> None:
+    engines = vocabulary.engines()
+    environ = {e.port_env: str(7000 + n) for n, e in enumerate(engines.values())}
+    settings = native_config.load_settings(tmp_path, environ=environ)
+    urls = native.engine_urls(settings)
+    assert set(urls) == {e.env_var for e in engines.values()}
+    for engine in engines.values():
+        assert urls[engine.env_var].startswith(f"{engine.name}://127.0.0.1:")
+        assert f":{environ[engine.port_env]}" in urls[engine.env_var]
+
+
+def test_engines_alone_need_some_in_the_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vocabulary, "engines", dict)
+    with pytest.raises(WorkspaceError, match="names no engines"):
+        native.run_engines(Manifest.load(ROOT))
+
+
+def test_a_missing_engine_program_is_named_with_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "polystack.yml").write_text((ROOT / "polystack.yml").read_text())
+    for service in Manifest.load(tmp_path).services:
+        (tmp_path / "services" / service.name).mkdir(parents=True)
+    (tmp_path / "Procfile.dev").write_text((ROOT / "Procfile.dev").read_text())
+    engine = vocabulary.Engine(
+        name="nats", title="NATS JetStream", program="no-such-nats-server", package="nats-server",
+        port_env="NATS_PORT", port=4222, env_var="NATS_URL", url="nats://127.0.0.1:${NATS_PORT}",
+        data_dir=".native/nats",
+    )  # fmt: skip
+    monkeypatch.setattr(vocabulary, "engines", lambda: {"nats": engine})
+    with pytest.raises(WorkspaceError, match="apt-get install nats-server"):
+        native.check_ready(Manifest.load(tmp_path), "dev")
 
 
 def test_honcho_accepts_both_procfiles() -> None:

@@ -12,16 +12,14 @@ from typing import Any
 import yaml
 
 from helpers import run, tool
-from model import Service, Suite, build_suite, select_service
+from model import SHARED_KEYS, Service, Suite, build_suite, select_service
 
-SHARED = ("project_name", "project_slug", "organization", "domain", "registry",
-          "python_version", "node_version", "services")  # fmt: skip
 TAG = "sha-1a2b3c4"
 
 
 def service_of(repo: Path) -> tuple[Suite, Service]:
     answers = yaml.safe_load((repo / ".copier-answers.yml").read_text())
-    suite = build_suite(**{key: answers[key] for key in SHARED})
+    suite = build_suite(**{key: answers[key] for key in SHARED_KEYS if key in answers})
     return suite, select_service(suite, answers["template_kind"], answers["service_name"])
 
 

@@ -25,3 +25,12 @@ MANIFESTS: dict[str, list[dict[str, Any]]] = {
         {"name": "reports", "kind": "backend", "route": "/reports/v1"},
     ],
 }
+
+# The engines each manifest's meta-repo runs in the tier-3 config checks: none, one, both.
+ENGINES: dict[str, list[str]] = {"one": [], "three": ["nats"], "twelve": ["nats", "redis"]}
+# What each engine gives every backend: its variable, its URL on a container network, and
+# natively (the shell fills in the port setting).
+ENGINE_URLS = {
+    "nats": ("NATS_URL", "nats://nats:4222", "nats://127.0.0.1:${NATS_PORT}"),
+    "redis": ("REDIS_URL", "redis://redis:6379/0", "redis://127.0.0.1:${REDIS_PORT}/0"),
+}

@@ -26,7 +26,7 @@ from local_ci import check_local_ci
 
 from deploy_checks import check_deploy_manifests, check_deploy_workflows
 from helpers import free_port, render, run, tool
-from model import Service, build_suite, select_service
+from model import SHARED_KEYS, Service, build_suite, select_service
 from services import create_database
 
 pytestmark = pytest.mark.generated
@@ -62,10 +62,6 @@ YAMLLINT_CONFIG = json.dumps(
 )
 
 
-SHARED = ("project_name", "project_slug", "organization", "domain", "registry",
-          "python_version", "node_version", "services")  # fmt: skip
-
-
 @dataclass
 class Backend:
     """A rendered backend repo and its service, as the suite model derives it."""
@@ -77,7 +73,7 @@ class Backend:
     @classmethod
     def load(cls, root: Path) -> Backend:
         answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
-        suite = build_suite(**{key: answers[key] for key in SHARED})
+        suite = build_suite(**{key: answers[key] for key in SHARED_KEYS if key in answers})
         return cls(root, answers, select_service(suite, "backend", answers["service_name"]))
 
     @property

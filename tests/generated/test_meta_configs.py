@@ -26,12 +26,12 @@ import yaml
 from local_ci import check_local_ci
 
 from helpers import edge_rule, free_port, render, run, tool
-from manifests import MANIFESTS
+from manifests import ENGINE_URLS, ENGINES, MANIFESTS
 from services import postgres_server
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-configs")]
 
-PROFILES = ("postgres", "redis", "nats")
+PROFILES = ("postgres",)
 YAMLLINT_CONFIG = json.dumps(
     {
         "extends": "default",
@@ -51,7 +51,9 @@ class Meta:
     def __init__(self, root: Path, manifest: list[dict[str, Any]]) -> None:
         self.root = root
         self.manifest = manifest
-        self.resolved = yaml.safe_load((root / "polystack.yml").read_text())["services"]
+        recorded = yaml.safe_load((root / "polystack.yml").read_text())
+        self.resolved = recorded["services"]
+        self.engines: list[str] = recorded["engines"]
         self.backends = [s for s in self.resolved if s["kind"] == "backend"]
         self.frontends = [s for s in self.resolved if s["kind"] == "frontend"]
 
@@ -67,8 +69,9 @@ def meta(
     root = render(
         template,
         tmp_path_factory.mktemp(f"meta-{name}") / "platform",
-        {"template_kind": "meta", "project_name": "Acme Shop", "services": MANIFESTS[name]},
-    )
+        {"template_kind": "meta", "project_name": "Acme Shop", "services": MANIFESTS[name],
+         "engines": ENGINES[name]},
+    )  # fmt: skip
     return Meta(root, MANIFESTS[name])
 
 
@@ -108,7 +111,7 @@ def test_compose_config_is_valid_for_each_profile_combination(
     # `config` validates the file as `config -q` does, and prints the resolved model.
     model = json.loads(compose(meta, profiles, "config", "--format", "json"))
     services = model["services"]
-    expected = {s["name"] for s in meta.resolved} | set(profiles)
+    expected = {s["name"] for s in meta.resolved} | set(profiles) | set(meta.engines)
     expected |= {"traefik", "otel-collector", "tempo", "prometheus", "grafana"}
     assert set(services) == expected
     # `docker compose up --wait` means ready only if every container has a healthcheck.
@@ -124,6 +127,12 @@ def test_compose_config_is_valid_for_each_profile_combination(
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
         assert env["OTEL_SERVICE_NAME"] == backend["name"]
         assert env["PORT"] == str(backend["port"])
+        # Every engine the manifest names: its URL, and the backend starts once it is healthy.
+        engines = {ENGINE_URLS[e][0]: ENGINE_URLS[e][1] for e in meta.engines}
+        assert {k: v for k, v in env.items() if k in ("NATS_URL", "REDIS_URL")} == engines
+        waits = services[backend["name"]]["depends_on"]
+        for engine in meta.engines:
+            assert waits[engine]["condition"] == "service_healthy", backend["name"]
     for frontend in meta.frontends:
         env = services[frontend["name"]]["environment"]
         if meta.backends:
@@ -504,12 +513,19 @@ def test_swarm_stack_is_valid_with_rolling_updates_that_roll_back(
     model = json.loads(out.stdout[out.stdout.index("{") :])
     services = model["services"]
     migrations = {f"{b['name']}-migrate" for b in meta.backends}
-    assert set(services) == {"traefik"} | {s["name"] for s in meta.resolved} | migrations
+    assert set(services) == {"traefik", *meta.engines} | {s["name"] for s in meta.resolved} | (
+        migrations
+    )  # fmt: skip
     for name, service in services.items():
         assert service["read_only"] and service["cap_drop"] == ["ALL"], name
         deploy = service["deploy"]
         assert deploy["resources"]["limits"]["memory"], name
         assert deploy["restart_policy"]["condition"] == "on-failure", name
+        if name in meta.engines:
+            # One replica keeps its data in its volume; backends wait for it to be healthy.
+            assert deploy["replicas"] == 1 and service["healthcheck"]["test"], name
+            assert [v["source"] for v in service["volumes"]] == [f"{name}-data"], name
+            continue
         if name in migrations:
             assert deploy["mode"] == "replicated-job"
             assert service["secrets"][0]["source"] == name.replace("-migrate", "-database-url")
@@ -606,6 +622,11 @@ def test_every_mode_runs_each_service_as_one_description_says(meta: Meta) -> Non
             core |= {"HOSTNAME": "0.0.0.0",
                      "BACKEND_URL": f"http://{backend['name']}:{backend['port']}"}  # fmt: skip
             assert f" BACKEND_URL=http://127.0.0.1:{backend['port']} " in procfile[name]
+        else:
+            # The engines' URLs: by service name in containers, on loopback natively.
+            for variable, url, native_url in (ENGINE_URLS[e] for e in meta.engines):
+                core[variable] = url
+                assert f' {variable}="{native_url}" ' in procfile[name], procfile[name]
         for env in (compose[name]["environment"], swarm[name]["environment"], configs[name]):
             assert core.items() <= env.items(), name
         # Limits and the writable paths on a read-only root filesystem.
@@ -807,6 +828,20 @@ def test_docs_name_every_service_and_link_to_files_that_exist(meta: Meta) -> Non
         assert f"| {service['name']} | {service['kind']} | `{service['route']}` |" in architecture
     for backend in meta.backends:
         assert f"`services/{backend['name']}/openapi.json`" in contracts
+    # The events each backend publishes: one row each, its subjects, schemas and consumers.
+    events = contracts.split("## Events between services")[1].split("## ")[0]
+    rows = [line.split(" | ") for line in events.splitlines() if line.startswith("| ")][2:]
+    assert [row[0].lstrip("| ") for row in rows] == [b["name"] for b in meta.backends]
+    for row, backend in zip(rows, meta.backends, strict=True):
+        subjects = re.findall(r"`([^`]+)`", row[1])
+        assert subjects == [
+            f"{backend['name']}.items.{a}" for a in ("created", "updated", "deleted")
+        ]
+        assert row[2] == f"`services/{backend['name']}/schemas/`"
+    # The architecture page's engines table: one row per engine the manifest names.
+    engines = architecture.split("## Engines")[1].split("## ")[0]
+    listed = re.findall(r"^\| `([a-z]+)` \|", engines, flags=re.M)
+    assert listed == meta.engines
     # Every path the architecture page lists is a file or folder of the meta-repo.
     repositories = architecture.split("## Repositories")[1].split("## ")[0]
     for path in re.findall(r"^\| `([^`]+)`", repositories, flags=re.M):

@@ -9,10 +9,12 @@ Traefik configuration loaded by the real Traefik binary.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -23,11 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import nats
 import pytest
+import redis
 import yaml
+from honcho.environ import parse_procfile
 
 from commit_checks import check_commit_messages
-from helpers import answers, edge_rule, free_port, git, render, run, tool
+from helpers import answers, edge_rule, free_port, git, render, run, stop_group, tool
 from manifests import MANIFESTS
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("meta-runtime")]
@@ -58,9 +63,11 @@ def copier_copy(template: Path, dest: Path, *args: str) -> Path:
     return dest
 
 
-def render_meta(template: Path, dest: Path, services: list[dict[str, Any]]) -> Path:
+def render_meta(
+    template: Path, dest: Path, services: list[dict[str, Any]], engines: list[str] | None = None
+) -> Path:
     data = dest.parent / f"{dest.name}-answers.yml"
-    data.write_text(yaml.safe_dump({"services": services}))
+    data.write_text(yaml.safe_dump({"services": services, "engines": engines or []}))
     return copier_copy(template, dest, "--data", "template_kind=meta", "--data-file", str(data))
 
 
@@ -359,6 +366,85 @@ def native_targets(meta: Path) -> dict[str, str]:
     return {group["labels"]["service"]: target
             for job in config["scrape_configs"] for group in job["static_configs"]
             if "service" in group.get("labels", {}) for target in group["targets"]}  # fmt: skip
+
+
+# ---- native mode: the engines -------------------------------------------------------------
+
+
+async def jetstream_roundtrip(url: str) -> bytes:
+    """A message through a JetStream stream and a durable consumer, as the backends use it."""
+    client = await nats.connect(url)
+    try:
+        stream = client.jetstream()
+        await stream.add_stream(name="ITEMS", subjects=["api.items.>"])
+        await stream.publish("api.items.created", b'{"id": 1}', headers={"Nats-Msg-Id": "1"})
+        reader = await stream.pull_subscribe("api.items.>", durable="probe")
+        (message,) = await reader.fetch(1, timeout=10)
+        await message.ack()
+        return message.data
+    finally:
+        await client.close()
+
+
+def received_env(meta: Path, procfile: str, service: str, ports: dict[str, str]) -> dict[str, str]:
+    """The engines' URLs the Procfile line of a backend gives it, as its shell expands them."""
+    line = parse_procfile((meta / procfile).read_text()).processes[service]
+    env_part = line.split(" uv run ", 1)[0]  # cd services/<name> && exec env K=V ...
+    probe = f"{env_part} sh -c 'echo \"$NATS_URL $REDIS_URL\"'"
+    out = subprocess.run(["sh", "-c", probe], cwd=meta, env={**os.environ, **ports},
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    nats_url, redis_url = out.split()
+    return {"NATS_URL": nats_url, "REDIS_URL": redis_url}
+
+
+def test_native_mode_runs_the_engines_the_backends_are_given(
+    template: Path, tmp_path: Path
+) -> None:
+    """A platform with NATS and Redis: the tool's `engines` runs Debian's nats-server (with
+    JetStream) and redis-server on loopback at the ports of the settings, their data in
+    .native/, and the URL each backend's Procfile line gives it reaches them."""
+    meta = render_meta(template, tmp_path / "platform", MANIFESTS["one"], ["nats", "redis"])
+    ports = {"NATS_PORT": str(free_port()), "REDIS_PORT": str(free_port())}
+    log = tmp_path / "engines.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "tools/workspace", "engines"], cwd=meta,
+            env={**os.environ, **ports}, stdout=sink, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    try:
+        for procfile in ("Procfile", "Procfile.dev"):
+            received = received_env(meta, procfile, "api", ports)
+            assert received == {
+                "NATS_URL": f"nats://127.0.0.1:{ports['NATS_PORT']}",
+                "REDIS_URL": f"redis://127.0.0.1:{ports['REDIS_PORT']}/0",
+            }, procfile
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                client = redis.Redis.from_url(received["REDIS_URL"])
+                assert client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        assert client.incr("hits") == 1
+        assert client.config_get("bind")["bind"] == "127.0.0.1"
+        assert client.config_get("appendonly")["appendonly"] == "yes"
+        client.close()
+        assert asyncio.run(jetstream_roundtrip(received["NATS_URL"])) == b'{"id": 1}'
+        printed = log.read_text()  # the URLs a service run alone is given
+        for variable, url in received.items():
+            assert f"{variable}={url}" in printed, printed
+        assert (meta / ".native" / "nats" / "jetstream").is_dir()
+        assert (meta / ".native" / "redis").is_dir()
+    finally:
+        stop_group(process, signal.SIGINT)
+    printed = log.read_text()
+    assert f"Listening for client connections on 127.0.0.1:{ports['NATS_PORT']}" in printed
+    # Ctrl-C stops both, as it stops `make dev`.
+    assert "nats stopped" in printed and "redis stopped" in printed, printed
 
 
 # ---- the workspace tool against real repos ----------------------------------------------

@@ -1,4 +1,5 @@
-"""Tier 2: `services` typed at Copier's interactive prompt, in a pseudo-terminal the test makes.
+"""Tier 2: `services` and `engines` typed at Copier's interactive prompt, in a pseudo-terminal
+the test makes.
 
 A bad answer gets the suite's message in the prompt's error bar (invalid YAML by line and
 column; every problem of a manifest at once) and nothing is written; a good one is recorded as
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.render
 GIVEN = {"template_kind": "backend", "project_name": "Prompted", "project_slug": "prompted",
          "organization": "acme",
          "domain": "localhost", "registry": "ghcr.io/acme", "python_version": "3.12",
-         "node_version": "22", "auth": "none"}  # fmt: skip
+         "node_version": "22", "engines": "[]", "auth": "none"}  # fmt: skip
 # Terminal sequences (colours, cursor moves) between the characters the prompt draws.
 CONTROL = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-_])|[\x07\x08]")
 FINISH = "\x1b\r"  # Esc then Enter ends a multi-line answer
@@ -93,3 +94,24 @@ def test_a_typed_manifest_is_recorded_as_its_list(template: Path, tmp_path: Path
     assert recorded["service_name"] == "billing"
     assert (dest / "src" / "billing").is_dir()
     assert yaml.safe_load((dest / ".copier-answers.yml").read_text()) == recorded
+
+
+def test_bad_engines_get_every_problem_on_the_error_bar(template: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "out"
+    given = [arg for name, value in GIVEN.items() if name != "engines"
+             for arg in ("-d", f"{name}={value}")]  # fmt: skip
+    child = pexpect.spawn(tool("copier"), ["copy", "--trust", "--skip-tasks", *given,
+                                           str(template), str(dest)],
+                          encoding="utf-8", dimensions=(50, 1000), timeout=60)  # fmt: skip
+    try:
+        child.expect("Servers the backends share")
+        child.send("\x7f" * 20 + "[kafka, nats, nats]\r")
+        shows(child, "2 problems: (1) engines names 'kafka', which the suite does not run: "
+                     "choose among nats, redis; (2) engines names 'nats' 2 times")  # fmt: skip
+        child.send("\x7f" * 40 + "[redis]\r")
+        child.expect("The services")  # accepted: the next question
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert not dest.exists()

@@ -28,7 +28,7 @@ KINDS = ("meta", "backend", "frontend")
 # Prometheus rules are legitimate, as are JSX's `style={{ ... }}`.)
 LEFTOVER = re.compile(
     r"\{%-?\s|\{\{-?\s*(suite|service|project_\w+|organization|domain|registry|"
-    r"python_version|node_version|services|service_name|template_kind|auth|_copier\w*)\b"
+    r"python_version|node_version|engines|services|service_name|template_kind|auth|_copier\w*)\b"
 )
 
 
@@ -50,10 +50,11 @@ MATRIX = [
     pytest.param("meta", {"services": services(1)}, id="meta-1-service"),
     pytest.param("meta", {"services": services(3), "domain": "platform.example.com"},
                  id="meta-3-services"),
-    pytest.param("meta", {"services": services(12), "project_name": "Big Co Platform"},
-                 id="meta-12-services"),
+    pytest.param("meta", {"services": services(12), "project_name": "Big Co Platform",
+                          "engines": ["nats", "redis"]}, id="meta-12-services"),
     pytest.param("backend", {"services": services(12), "service_name": "svc-4", "auth": "jwt",
-                             "python_version": "3.13"}, id="backend-of-12-jwt"),
+                             "python_version": "3.13", "engines": ["nats", "redis"]},
+                 id="backend-of-12-jwt"),
     pytest.param("frontend", {"services": services(12), "service_name": "svc-3",
                               "node_version": "24"}, id="frontend-of-12-nonroot"),
 ]  # fmt: skip

@@ -19,6 +19,7 @@ ANSWERS: dict[str, Any] = {
     "registry": "ghcr.io/acme",
     "python_version": "3.12",
     "node_version": "22",
+    "engines": [],
     "services": [{"name": "api", "kind": "backend"}, {"name": "web", "kind": "frontend"}],
 }
 
@@ -52,6 +53,17 @@ def test_incomplete_or_invalid_answers_add_nothing(env: Environment) -> None:
     assert render(env, source, template_kind="meta", project_name="x") == "False"
     bad = {**ANSWERS, "services": [{"name": "api", "kind": "nope"}]}
     assert render(env, source, template_kind="meta", **bad) == "False"
+
+
+def test_engines_filter_names_every_problem(env: Environment) -> None:
+    source = "{{ engines | engines_error }}"
+    assert render(env, source, engines=["redis", "nats"]) == ""
+    assert render(env, source, engines=[]) == ""
+    message = render(env, source, engines=["kafka", "nats", "nats"])
+    assert message.startswith("2 problems, one per line:"), message
+    assert "'kafka', which the suite does not run: choose among nats, redis" in message
+    assert "'nats' 2 times: name each engine once" in message
+    assert "e.g. [nats, redis]" in render(env, source, engines="nats")
 
 
 def test_validator_filters(env: Environment) -> None:

@@ -91,6 +91,24 @@ def test_shared_answers_pin_allocations() -> None:
     assert again.shared_answers() == shared
 
 
+def test_engines_are_recorded_in_the_suite_s_order_and_each_has_its_url() -> None:
+    assert suite().engines == ()
+    assert suite(engines=None).shared_answers()["engines"] == []
+    chosen = suite(engines=["redis", "nats"])
+    assert chosen.shared_answers()["engines"] == ["nats", "redis"]
+    assert suite(engines=chosen.shared_answers()["engines"]) == chosen
+    assert chosen.uses("redis") and not suite().uses("redis")
+    nats, redis = chosen.engines
+    assert (nats.env_var, nats.service_url) == ("NATS_URL", "nats://nats:4222")
+    assert (redis.env_var, redis.service_url) == ("REDIS_URL", "redis://redis:6379/0")
+    assert redis.url("127.0.0.1", 6390) == "redis://127.0.0.1:6390/0"
+    # Their ports are the infrastructure's: no service may take them.
+    assert {nats.port, redis.port} <= set(model.INFRA_PORTS)
+    assert {e.name for e in chosen.engines} <= model.INFRA_NAMES
+    with pytest.raises(ManifestError, match=r"engines does not name 'redis'.*\[redis\]"):
+        suite(engines=["nats"]).engine("redis")
+
+
 @pytest.mark.parametrize(
     ("raw", "normal"),
     [("api/", "/api"), ("/api/", "/api"), (" /v1//orders ", "/v1/orders"), ("/", "/"), ("", "/")],
@@ -177,6 +195,10 @@ def test_bad_manifests_name_the_culprit(services: Any, words: list[str]) -> None
         ({"registry": "GHCR.io/Acme"}, ["registry", "lowercase"]),
         ({"python_version": "3.9"}, ["python_version", "3.11, 3.12, 3.13"]),
         ({"node_version": "18"}, ["node_version", "20, 22, 24"]),
+        ({"engines": "nats"}, ["engines 'nats' is not a list", "e.g. [nats, redis]"]),
+        ({"engines": [{"name": "nats"}]}, ["not a list of engine names"]),
+        ({"engines": ["kafka"]}, ["'kafka', which the suite does not run", "nats, redis"]),
+        ({"engines": ["redis", "redis"]}, ["'redis' 2 times", "name each engine once"]),
     ],
 )
 def test_bad_project_answers_are_rejected(answers: dict[str, str], words: list[str]) -> None:

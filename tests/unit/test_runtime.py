@@ -84,6 +84,55 @@ def test_each_mode_gets_the_same_core_environment_with_its_own_addresses(
     assert "BACKEND_URL" not in api.env("compose")
 
 
+def test_backends_get_each_engine_s_url_in_every_mode() -> None:
+    """Containers reach an engine by its service name; native processes on loopback at the
+    port of its setting, which the shell of the Procfile line fills in."""
+    suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
+                        services=MANIFEST, engines=["nats", "redis"])  # fmt: skip
+    runs = runtime.describe_all(suite)
+    api, web = runs["api"], runs["web"]
+    for mode in ("compose", "swarm", "k8s"):
+        env = api.env(mode)
+        assert (env["NATS_URL"], env["REDIS_URL"]) == ("nats://nats:4222", "redis://redis:6379/0")
+    assert api.env("native")["NATS_URL"] == "nats://127.0.0.1:${NATS_PORT}"
+    assert not {"NATS_URL", "REDIS_URL"} & set(web.env("compose"))
+    words = shlex.split(api.native_command("start"))
+    assert "NATS_URL=nats://127.0.0.1:${NATS_PORT}" in words
+    filled = subprocess.run(
+        ["sh", "-c", f"{api.native_env()} sh -c 'echo $NATS_URL $REDIS_URL'"],
+        env={"NATS_PORT": "4333", "REDIS_PORT": "6390"}, capture_output=True, text=True,
+        check=True,
+    ).stdout.split()  # fmt: skip
+    assert filled == ["nats://127.0.0.1:4333", "redis://127.0.0.1:6390/0"]
+    without = runtime.describe_all(build_suite(project_name="Acme", project_slug="acme",
+                                               organization="acme", services=MANIFEST))  # fmt: skip
+    assert not {"NATS_URL", "REDIS_URL"} & set(without["api"].env("native"))
+
+
+def test_shell_word_expands_a_setting_and_nothing_else() -> None:
+    assert runtime.shell_word("nats://127.0.0.1:${NATS_PORT}") == '"nats://127.0.0.1:${NATS_PORT}"'
+    assert runtime.shell_word("$(reboot)") == "'$(reboot)'"
+    assert runtime.shell_word('a"${X}') == "'a\"${X}'"
+    assert runtime.shell_word("") == "''"
+
+
+def test_engines_run_natively_on_loopback_with_their_data_in_the_state_folder() -> None:
+    suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
+                        services=MANIFEST, engines=["nats", "redis"])  # fmt: skip
+    nats, redis = (runtime.engine_native_command(e) for e in suite.engines)
+    assert shlex.split(nats) == [
+        "mkdir", "-p", ".native/nats", "&&", "exec", "nats-server", "--jetstream", "--store_dir",
+        ".native/nats", "--addr", "127.0.0.1", "--port", "${NATS_PORT}"]  # fmt: skip
+    assert shlex.split(redis)[5:] == [
+        "redis-server", "--bind", "127.0.0.1", "--port", "${REDIS_PORT}", "--dir",
+        ".native/redis", "--appendonly", "yes", "--save", ""]  # fmt: skip
+    data = runtime.workspace_model(suite, SHARED_KEYS, KINDS)["engines"]
+    assert data["redis"] == {
+        "title": "Redis", "program": "redis-server", "package": "redis-server",
+        "port_env": "REDIS_PORT", "port": 6379, "env_var": "REDIS_URL",
+        "url": "redis://127.0.0.1:${REDIS_PORT}/0", "data_dir": ".native/redis"}  # fmt: skip
+
+
 def test_native_commands_run_the_image_s_command_with_the_native_environment(
     runs: dict[str, runtime.Runtime],
 ) -> None:

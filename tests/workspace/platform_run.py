@@ -33,6 +33,7 @@ class Platform:
     log: Path
     ports: dict[str, int]
     metrics_ports: dict[str, int]
+    settings: dict[str, int]  # the native ports it was given: EDGE_PORT, NATS_PORT, ...
 
     def lines(self, process: str) -> list[str]:
         """Output lines of one process (`api`, `web`, `traefik`, `prometheus`, `system`)."""
@@ -47,6 +48,21 @@ class Platform:
         return [line.split()[-1] for line in block.splitlines()[1:] if line.strip()]
 
 
+def listening(port: int) -> set[str]:
+    """Local addresses (hex, as the kernel lists them) of TCP sockets listening on `port`."""
+    found = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        for row in table.read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+
+
 def workspace_services(**routes: tuple[str, str]) -> list[dict[str, Any]]:
     """Manifest entries {name: (kind, route)} with free ports, so tests never collide."""
     return [
@@ -55,9 +71,11 @@ def workspace_services(**routes: tuple[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def render_workspace(template: Path, dest: Path, services: list[dict[str, Any]]) -> Path:
+def render_workspace(
+    template: Path, dest: Path, services: list[dict[str, Any]], engines: list[str] | None = None
+) -> Path:
     return render(template, dest, {"template_kind": "meta", "project_slug": "demo",
-                                   "services": services})  # fmt: skip
+                                   "services": services, "engines": engines or []})  # fmt: skip
 
 
 def _wait_ready(process: subprocess.Popen[bytes], urls: list[str], log: Path) -> None:
@@ -93,8 +111,10 @@ def running(
 ) -> Iterator[Platform]:
     """`make dev` (or `make start`) in the foreground of a new session; stopped with Ctrl-C
     (SIGINT) at the end."""
-    ports = {key: free_port() for key in ("EDGE_PORT", "DASHBOARD_PORT", "TRAEFIK_METRICS_PORT",
-                                          "PROMETHEUS_PORT")}  # fmt: skip
+    # Every port native mode listens on, the engines' too, free: tests never collide.
+    settings = ("EDGE_PORT", "DASHBOARD_PORT", "TRAEFIK_METRICS_PORT", "PROMETHEUS_PORT",
+                "NATS_PORT", "REDIS_PORT")  # fmt: skip
+    ports = {key: free_port() for key in settings}
     manifest = yaml.safe_load((root / "polystack.yml").read_text())
     services = {s["name"]: s["port"] for s in manifest["services"]}
     log = root / f"{target}.log"
@@ -108,7 +128,7 @@ def running(
     loopback = "http://127.0.0.1:{}".format
     platform = Platform(root, loopback(ports["EDGE_PORT"]), loopback(ports["DASHBOARD_PORT"]),
                         loopback(ports["PROMETHEUS_PORT"]), log, services,
-                        metrics_ports(root))  # fmt: skip
+                        metrics_ports(root), ports)  # fmt: skip
     try:
         _wait_ready(process, [platform.edge + path for path in ready_paths], log)
         yield platform

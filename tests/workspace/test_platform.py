@@ -19,7 +19,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from helpers import CHROMIUM_ARGS, free_port
 from otlp import Receiver, otlp_receiver
-from platform_run import Platform, render_workspace, running, workspace_services
+from platform_run import (
+    LOOPBACK,
+    Platform,
+    listening,
+    render_workspace,
+    running,
+    workspace_services,
+)
 from services import create_database
 
 pytestmark = [pytest.mark.workspace, pytest.mark.xdist_group("workspace")]
@@ -90,21 +97,6 @@ def test_traefik_serves_every_router_without_warnings(platform: Platform) -> Non
     assert lines, "Traefik printed nothing"
     noisy = [line for line in lines if '"level":"warn"' in line or '"level":"error"' in line]
     assert noisy == []
-
-
-def listening(port: int) -> set[str]:
-    """Local addresses (hex, as the kernel lists them) of TCP sockets listening on `port`."""
-    found = set()
-    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
-        for row in table.read_text().splitlines()[1:]:
-            local, state = row.split()[1], row.split()[3]
-            address, _, hex_port = local.rpartition(":")
-            if state == "0A" and int(hex_port, 16) == port:
-                found.add(address)
-    return found
-
-
-LOOPBACK = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
 
 
 def test_every_process_listens_on_loopback_only(platform: Platform) -> None:

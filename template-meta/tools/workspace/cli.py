@@ -126,6 +126,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return native.run(_root(args), args.mode, skip_prepare=args.skip_prepare)
 
 
+def cmd_engines(args: argparse.Namespace) -> int:
+    from workspace import native
+
+    return native.run_engines(_root(args))
+
+
 def cmd_await_services(args: argparse.Namespace) -> int:
     from workspace import native
 
@@ -210,6 +216,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "native-config", help="write Traefik's and Prometheus's native configs into .native/"
     ).set_defaults(func=cmd_native_config)
+    sub.add_parser(
+        "engines", help="run only the engines (NATS, Redis) natively, for a service run alone"
+    ).set_defaults(func=cmd_engines)
     sub.add_parser(
         "await-services", help="wait until every service answers its health check on loopback"
     ).set_defaults(func=cmd_await_services)

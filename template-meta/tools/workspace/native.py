@@ -105,10 +105,52 @@ def check_ready(manifest: Manifest, mode: str) -> None:
         raise WorkspaceError(f"missing under services/: {', '.join(missing)}; run `make bootstrap`")
     if not (manifest.root / PROCFILES[mode]).is_file():
         raise WorkspaceError(f"{PROCFILES[mode]} is missing: run `make update` to render it again")
+    check_engines_installed()
     unrendered = [s.name for s in manifest.services if s.name not in vocabulary.runtimes()]
     if unrendered:
         raise WorkspaceError(f"{', '.join(unrendered)} of {manifest.path.name} not rendered yet: "
                              "commit the manifest and run `make update`")  # fmt: skip
+
+
+def check_engines_installed() -> None:
+    """Each engine polystack.yml names is a program of this machine."""
+    missing = [e for e in vocabulary.engines().values() if shutil.which(e.program) is None]
+    if missing:
+        names = " and ".join(f"{e.program} ({e.title})" for e in missing)
+        packages = " ".join(e.package for e in missing)
+        raise WorkspaceError(f"{names} not installed, and polystack.yml's engines name them: "
+                             f"on Debian, apt-get install {packages}")  # fmt: skip
+
+
+def engine_urls(settings: Settings) -> dict[str, str]:
+    """Each engine's URL on loopback, as the backends receive it: by variable name."""
+    return {
+        e.env_var: e.url.replace("${" + e.port_env + "}", str(settings.ports[e.port_env]))
+        for e in vocabulary.engines().values()
+    }
+
+
+def run_engines(manifest: Manifest) -> int:
+    """Only the engines, in the foreground, as `make dev` runs them: for a service run alone
+    (docs/debugging.md). Ctrl-C stops them."""
+    from honcho.manager import Manager
+    from honcho.printer import Printer
+
+    engines = vocabulary.engines()
+    if not engines:
+        raise WorkspaceError("polystack.yml names no engines: add them (e.g. `engines: [nats, "
+                             "redis]`), commit and run `make update`")  # fmt: skip
+    check_engines_installed()
+    settings = load_settings(manifest.root)
+    found = {n: c for n, c in processes(manifest.root, "dev").items() if n in engines}
+    for variable, url in engine_urls(settings).items():
+        print(f"{variable}={url}", flush=True)
+    manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
+    env = {**child_env(), **settings.process_env()}
+    for name, command in found.items():
+        manager.add_process(name, command, env=env, cwd=str(manifest.root))
+    manager.loop()
+    return int(manager.returncode or 0)
 
 
 def processes(root: Path, mode: str) -> dict[str, str]:

@@ -12,15 +12,24 @@ from typing import Any
 
 import yaml
 
+from workspace import vocabulary
 from workspace.manifest import Manifest, WorkspaceError
 
 NATIVE_DIR = ".native"
 TRAEFIK_STATIC = Path("traefik") / "compose" / "traefik.yml"
 DYNAMIC_CONFIG = Path("traefik") / "native" / "dynamic.yml"
 PROMETHEUS_DIR = Path("observability") / "prometheus"
-# Every port native mode listens on, from .env or the environment, with its default.
+# Every port native mode listens on, from .env or the environment, with its default; the
+# engines' (NATS_PORT, REDIS_PORT) come with them from suite.json.
 PORTS = {"EDGE_PORT": 8080, "DASHBOARD_PORT": 8081, "TRAEFIK_METRICS_PORT": 8082,
          "PROMETHEUS_PORT": 9090}  # fmt: skip
+
+
+def native_ports() -> dict[str, int]:
+    """The settings of every port native mode listens on, with their defaults."""
+    return {**PORTS, **{e.port_env: e.port for e in vocabulary.engines().values()}}
+
+
 # Settings of the meta-repo's .env that every native process receives.
 SHARED_ENV = ("OTEL_EXPORTER_OTLP_ENDPOINT", "LOG_LEVEL", "LOG_FORMAT")
 HEADER = "# Written by `make dev` / `make start` from {source} and .env; do not edit.\n"
@@ -45,7 +54,8 @@ class Settings:
 
     def process_env(self) -> dict[str, str]:
         """What every process receives: the shared settings and the ports (the Procfile
-        passes PROMETHEUS_PORT to Prometheus)."""
+        passes PROMETHEUS_PORT to Prometheus, NATS_PORT to nats-server and to the backends'
+        NATS_URL)."""
         return {**self.shared_env, **{key: str(port) for key, port in self.ports.items()}}
 
 
@@ -65,7 +75,7 @@ def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Setti
     env_file = root / ".env"
     values = parse_env(env_file.read_text(encoding="utf-8")) if env_file.is_file() else {}
     values.update(os.environ if environ is None else environ)
-    ports = {key: _port(values, key, default) for key, default in PORTS.items()}
+    ports = {key: _port(values, key, default) for key, default in native_ports().items()}
     by_port: dict[int, list[str]] = {}
     for key, port in ports.items():
         by_port.setdefault(port, []).append(key)
