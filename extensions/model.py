@@ -212,6 +212,17 @@ class Service:
         return f"Path(`{self.route}`) || PathPrefix(`{self.route}/`)"
 
     @property
+    def events_subject_prefix(self) -> str:
+        """The first token of every subject a backend publishes its change events on:
+        `<name>.items.created`. A slug is a valid NATS token (no dot, space, `*` or `>`)."""
+        return self.name
+
+    @property
+    def events_stream(self) -> str:
+        """The JetStream stream that holds a backend's change events, one per service."""
+        return "EVENTS_" + self.name.replace("-", "_").upper()
+
+    @property
     def migrate_job(self) -> str:
         """The one-off job that migrates a backend's database (Swarm), beside its service."""
         return f"{self.name}-migrate"
