@@ -29,6 +29,7 @@ PUBLISH_TIMEOUT_SECONDS = 2.0
 # JetStream drops a message whose id it has seen within this window.
 DUPLICATE_WINDOW_SECONDS = 120.0
 RETENTION_SECONDS = 7 * 24 * 3600.0
+UNREACHABLE = "NATS (NATS_URL) is unreachable or has no JetStream"
 # How many event ids a replica remembers to drop a repeated delivery.
 SEEN_IDS = 10_000
 
@@ -114,7 +115,7 @@ class EventBus:
                 await self._follow(self.jetstream)
             except Exception as error:  # any failure: report it, then try again
                 await self._give_up(client)
-                self._problem = "NATS (NATS_URL) is unreachable or has no JetStream"
+                self._problem = UNREACHABLE
                 logger.warning("events: cannot use NATS: {}: {}", type(error).__name__, error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -180,7 +181,12 @@ class EventBus:
         logger.info("events: reconnected to NATS")
 
     async def _on_error(self, error: Exception) -> None:
-        logger.debug("events: NATS: {}: {}", type(error).__name__, error)
+        # The client retries a failed first connection by itself and reports each failure here.
+        if not self.ready.is_set() and self._problem != UNREACHABLE:
+            self._problem = UNREACHABLE
+            logger.warning("events: cannot reach NATS: {}: {}", type(error).__name__, error)
+        else:
+            logger.debug("events: NATS: {}: {}", type(error).__name__, error)
 
     async def close(self) -> None:
         if self._task is not None:
