@@ -1,7 +1,8 @@
 """Event contracts: the change events this service publishes, one model per event.
 
 The same models serialise what is published and generate the JSON Schemas under `schemas/`
-(`python -m <package> schemas`), so the contract cannot drift from the code.
+(`python -m <package> schemas`), so the contract cannot drift from the code; consumers
+validate what they receive against them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ VERSION: Literal[1] = 1
 
 
 class _Envelope(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every published event carries its type and version: the schemas require them.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     id: UUID = Field(description="The event's id: a consumer processes each id once")
     version: Literal[1] = VERSION
@@ -56,7 +58,8 @@ class Contract:
 
     @property
     def schema_file(self) -> str:
-        return f"{self.subject}.v{VERSION}.json"
+        """Its JSON Schema's file under `schemas/` (the same in every service of this kind)."""
+        return f"{self.name}.v{VERSION}.json"
 
 
 CONTRACTS = (
