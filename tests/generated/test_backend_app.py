@@ -2,7 +2,8 @@
 
 Three renders: the defaults (checked on PostgreSQL and served by `make dev`), the defaults on
 the newest Python offered (checked on SQLite), and `auth=jwt` with another name, route, port
-and the oldest Python offered (checked on SQLite, and through its pre-commit hooks). All share
+and the oldest Python offered, consuming another backend's events (checked on SQLite, and
+through its pre-commit hooks). All share
 the machine's uv cache. Which tier-3 run covers each offered choice is listed in
 test_offered_choices.py.
 """
@@ -33,7 +34,15 @@ JWT_ANSWERS = {
     "auth": "jwt",
     "python_version": "3.11",
     "services": [
-        {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
+        # A consumer of another backend's events: its consumer and their test are rendered.
+        {
+            "name": "billing",
+            "kind": "backend",
+            "route": "/billing",
+            "port": 8123,
+            "consumes": ["orders"],
+        },
+        {"name": "orders", "kind": "backend"},
         {"name": "web", "kind": "frontend", "route": "/"},
     ],
 }
@@ -54,6 +63,9 @@ def make_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_NO_PROGRESS": "1",
         "TEST_DATABASE_URL": "",
+        # The replica tests start their own nats-server and Redis (from the dev dependencies).
+        "TEST_NATS_URL": "",
+        "TEST_REDIS_URL": "",
     }
     return env
 

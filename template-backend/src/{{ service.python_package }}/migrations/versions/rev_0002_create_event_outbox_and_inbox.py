@@ -1,4 +1,4 @@
-"""Create the outbox table of change events waiting for publication.
+"""Create the event outbox (events waiting for publication) and inbox (events consumed).
 
 Revision ID: 0002
 Revises: 0001
@@ -29,8 +29,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("id", name=op.f("uq_outbox_id")),
     )
     op.create_index(op.f("ix_outbox_sent_at"), "outbox", ["sent_at"], unique=False)
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(length=255), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_inbox")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("inbox")
     op.drop_index(op.f("ix_outbox_sent_at"), table_name="outbox")
     op.drop_table("outbox")
