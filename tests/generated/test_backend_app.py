@@ -158,6 +158,23 @@ def test_no_service_can_shadow_a_module_the_backend_installs(
     assert public - {"billing"} <= TAKEN_PACKAGES, sorted(public - TAKEN_PACKAGES)
 
 
+def test_events_benchmark_prints_its_figures(default_repo: Path, make_env: dict[str, str]) -> None:
+    """Two replicas on a nats-server of the dev dependencies: both phases, nothing missing."""
+    bench = ["uv", "run", "--locked", "python", "bench/events.py", "--duration", "2"]
+    out = run([*bench, "--concurrency", "2"], cwd=default_repo, env=make_env, timeout=300).stdout
+    for phase in ("sustained", "half rate"):
+        row = re.search(
+            rf"^{phase} +writes/s +([\d.]+) +delivered/s on the other replica +([\d.]+) "
+            r"+ratio ([\d.]+) .*p99 ([\d.]+) ms +missing (\d+)$",
+            out,
+            re.MULTILINE,
+        )
+        assert row, f"no {phase} figures:\n{out}"
+        assert float(row[1]) > 0
+        assert float(row[2]) > 0
+        assert int(row[5]) == 0, "every write's event reached the other replica"
+
+
 def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[str, str]) -> None:
     assert (jwt_repo / ".git" / "hooks" / "pre-commit").is_file(), "make setup installs the hooks"
     run(["uv", "run", "--locked", "pre-commit", "run", "--all-files"], cwd=jwt_repo, env=make_env)
