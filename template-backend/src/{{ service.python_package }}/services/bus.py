@@ -191,5 +191,6 @@ class EventBus:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
         if self.client is not None and not self.client.is_closed:
             await self.client.close()
