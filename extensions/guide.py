@@ -83,12 +83,16 @@ GUIDES: dict[str, Guide] = {
             ("lint / fmt", "ruff lint and format check / format and fix"),
             ("typecheck", "mypy in strict mode"),
             ("test", "pytest with coverage (at least 80%, enforced)"),
-            ("openapi / openapi-check", "write `openapi.json` / fail when it is stale"),
-            ("migrate", "apply the migrations to `DATABASE_URL`"),
+            (
+                "openapi / openapi-check",
+                "write `openapi.json` / fail when it or `schemas/` is stale",
+            ),
+            ("schemas", "write the change events' JSON Schemas (`schemas/`) from the code"),
+            ("migrate", "apply the migrations to `DATABASE_URL` (once, under a lock)"),
             (
                 "check",
-                "lint, typecheck, test: everything CI runs (a test fails when `openapi.json` "
-                "is stale, as openapi-check does)",
+                "lint, typecheck, test: everything CI runs (tests fail when `openapi.json` "
+                "or `schemas/` is stale, as openapi-check does)",
             ),
             _COMMITS_CHECK,
             _CI_LOCAL,
@@ -96,6 +100,11 @@ GUIDES: dict[str, Guide] = {
                 "bench",
                 "the service as shipped against a bare FastAPI app on the same database: "
                 "req/s, p50, p99 and their ratio",
+            ),
+            (
+                "bench-events",
+                "change events across two replicas on nats-server: delivered/s against "
+                "writes/s, write-to-delivery p50 and p99",
             ),
             (
                 "deploy-manifest OVERLAY=staging TAG=sha-1a2b3c4",
@@ -110,6 +119,7 @@ GUIDES: dict[str, Guide] = {
             ("src/{package}/migrations/", "Alembic migrations"),
             ("tests/", "pytest: unit, API, contract and migration tests"),
             ("openapi.json", "the committed API document (`make openapi` writes it)"),
+            ("schemas/", "the change events' JSON Schemas, versioned (`make schemas` writes them)"),
             ("k8s/", "Kubernetes: `base` and the `dev`, `staging` and `prod` overlays"),
             (".github/workflows/", "CI, image, release and deploy workflows"),
             ("docs/", "deployment guide and architecture decisions (`docs/adr/`)"),
@@ -122,7 +132,9 @@ GUIDES: dict[str, Guide] = {
         ),
         conventions=(
             "After changing the API, run `make openapi` and commit `openapi.json` with the "
-            "code; the frontends are typed from it.",
+            "code; the frontends are typed from it. After changing an event's model, run "
+            "`make schemas` and commit `schemas/`; a change that is not backwards compatible "
+            "is a new version.",
             "Every schema change is an Alembic migration "
             '(`uv run alembic revision --autogenerate -m "..."`) that the previous release '
             "can run against: deploys migrate forward only.",

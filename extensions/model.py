@@ -189,6 +189,7 @@ class _Entry(BaseModel):
     repo: str | None = None
     ref: str = "main"
     owners: list[str] = []
+    consumes: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,8 @@ class Service:
     project: str
     registry: str
     owners: tuple[str, ...] = ()
+    # The backends whose change events this backend consumes.
+    consumes: tuple[str, ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -245,6 +248,22 @@ class Service:
         if self.route == "/":
             return "PathPrefix(`/`)"
         return f"Path(`{self.route}`) || PathPrefix(`{self.route}/`)"
+
+    @property
+    def events_subject_prefix(self) -> str:
+        """The first token of every subject a backend publishes its change events on:
+        `<name>.items.created`. A slug is a valid NATS token (no dot, space, `*` or `>`)."""
+        return self.name
+
+    @property
+    def events_stream(self) -> str:
+        """The JetStream stream that holds a backend's change events, one per service."""
+        return "EVENTS_" + self.name.replace("-", "_").upper()
+
+    def durable_consumer_of(self, producer: str) -> str:
+        """The JetStream durable consumer through which this backend's replicas share the
+        events of `producer` (each event goes to one replica)."""
+        return f"{self.name}-from-{producer}"
 
     @property
     def migrate_job(self) -> str:
@@ -468,7 +487,8 @@ class Suite:
             "engines": [e.name for e in self.engines],
             "services": [
                 {"name": s.name, "kind": s.kind, "port": s.port, "route": s.route,
-                 "repo": s.repo, "ref": s.ref, **({"owners": list(s.owners)} if s.owners else {})}
+                 "repo": s.repo, "ref": s.ref, **({"owners": list(s.owners)} if s.owners else {}),
+                 **({"consumes": list(s.consumes)} if s.consumes else {})}
                 for s in self.services
             ],
         }  # fmt: skip
@@ -610,6 +630,7 @@ _HINTS = {
     "port": "use a whole number between 1024 and 65535, or omit it",
     "name": "give a lowercase name such as 'api'",
     "owners": "give a list such as ['@acme/payments', '@octocat']",
+    "consumes": "give a list of backend names such as ['orders']",
 }
 
 
@@ -702,6 +723,39 @@ def _check_owners(entries: list[_Entry], problems: _Problems) -> None:
         if len(set(entry.owners)) != len(entry.owners):
             problems.add(
                 f"service {entry.name!r} lists an owner twice in {entry.owners}: name each once"
+            )
+
+
+def _check_consumes(entries: list[_Entry], problems: _Problems) -> None:
+    """A backend consumes the events of other backends of the manifest, each named once."""
+    kinds = {entry.name: entry.kind for entry in entries}
+    for entry in entries:
+        if entry.consumes and entry.kind != "backend":
+            problems.add(
+                f"service {entry.name!r} is a {entry.kind} and lists consumes: only a backend "
+                "consumes events; remove consumes from it"
+            )
+            continue
+        for producer in entry.consumes:
+            if producer == entry.name:
+                problems.add(
+                    f"service {entry.name!r} consumes its own events: name other backends only"
+                )
+            elif producer not in kinds:
+                names = ", ".join(repr(name) for name in kinds)
+                problems.add(
+                    f"service {entry.name!r} consumes {producer!r}, which is not a service of "
+                    f"the manifest (they are: {names}): name a backend of it"
+                )
+            elif kinds[producer] != "backend":
+                problems.add(
+                    f"service {entry.name!r} consumes {producer!r}, which is a "
+                    f"{kinds[producer]}: only backends publish events"
+                )
+        if len(set(entry.consumes)) != len(entry.consumes):
+            problems.add(
+                f"service {entry.name!r} lists a producer twice in consumes {entry.consumes}: "
+                "name each once"
             )
 
 
@@ -864,6 +918,7 @@ def build_suite(
     entries = list(by_index.values())
     _check_names(by_index, problems)
     _check_owners(entries, problems)
+    _check_consumes(entries, problems)
     raw = services if isinstance(services, list) else []
     if entries and "backend" not in [e.get("kind") for e in raw if isinstance(e, Mapping)]:
         # A frontend repo is generated around its backend's API (client, pages, mock).
@@ -888,6 +943,7 @@ def build_suite(
             project=project_slug,
             registry=registry,
             owners=tuple(e.owners),
+            consumes=tuple(e.consumes),
             metrics_port=metrics_ports[e.name],
         )
         for e in entries

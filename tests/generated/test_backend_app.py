@@ -2,7 +2,8 @@
 
 Three renders: the defaults (checked on PostgreSQL and served by `make dev`), the defaults on
 the newest Python offered (checked on SQLite), and `auth=jwt` with another name, route, port
-and the oldest Python offered (checked on SQLite, and through its pre-commit hooks). All share
+and the oldest Python offered, consuming another backend's events (checked on SQLite, and
+through its pre-commit hooks). All share
 the machine's uv cache. Which tier-3 run covers each offered choice is listed in
 test_offered_choices.py.
 """
@@ -33,7 +34,15 @@ JWT_ANSWERS = {
     "auth": "jwt",
     "python_version": "3.11",
     "services": [
-        {"name": "billing", "kind": "backend", "route": "/billing", "port": 8123},
+        # A consumer of another backend's events: its consumer and their test are rendered.
+        {
+            "name": "billing",
+            "kind": "backend",
+            "route": "/billing",
+            "port": 8123,
+            "consumes": ["orders"],
+        },
+        {"name": "orders", "kind": "backend"},
         {"name": "web", "kind": "frontend", "route": "/"},
     ],
 }
@@ -54,6 +63,9 @@ def make_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_NO_PROGRESS": "1",
         "TEST_DATABASE_URL": "",
+        # The replica tests start their own nats-server and Redis (from the dev dependencies).
+        "TEST_NATS_URL": "",
+        "TEST_REDIS_URL": "",
     }
     return env
 
@@ -144,6 +156,23 @@ def test_no_service_can_shadow_a_module_the_backend_installs(
                     env=make_env).stdout.split()  # fmt: skip
     public = {name for name in installed if name.isidentifier() and not name.startswith("_")}
     assert public - {"billing"} <= TAKEN_PACKAGES, sorted(public - TAKEN_PACKAGES)
+
+
+def test_events_benchmark_prints_its_figures(default_repo: Path, make_env: dict[str, str]) -> None:
+    """Two replicas on a nats-server of the dev dependencies: both phases, nothing missing."""
+    bench = ["uv", "run", "--locked", "python", "bench/events.py", "--duration", "2"]
+    out = run([*bench, "--concurrency", "2"], cwd=default_repo, env=make_env, timeout=300).stdout
+    for phase in ("sustained", "half rate"):
+        row = re.search(
+            rf"^{phase} +writes/s +([\d.]+) +delivered/s on the other replica +([\d.]+) "
+            r"+ratio ([\d.]+) .*p99 ([\d.]+) ms +missing (\d+)$",
+            out,
+            re.MULTILINE,
+        )
+        assert row, f"no {phase} figures:\n{out}"
+        assert float(row[1]) > 0
+        assert float(row[2]) > 0
+        assert int(row[5]) == 0, "every write's event reached the other replica"
 
 
 def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[str, str]) -> None:

@@ -274,6 +274,54 @@ def test_bad_owners_are_rejected_with_the_fix(owners: Any, expected: str) -> Non
     assert "'api'" in message
 
 
+def test_consumes_is_optional_and_recorded() -> None:
+    services = [
+        {"name": "orders", "kind": "backend"},
+        {"name": "billing", "kind": "backend", "consumes": ["orders"]},
+        {"name": "web", "kind": "frontend"},
+    ]
+    s = suite(services)
+    assert s.service("billing").consumes == ("orders",)
+    assert s.service("orders").consumes == ()
+    recorded = s.shared_answers()["services"]
+    assert recorded[1]["consumes"] == ["orders"]
+    assert "consumes" not in recorded[0]
+    assert suite(recorded).shared_answers()["services"] == recorded
+
+
+@pytest.mark.parametrize(
+    ("consumes", "expected"),
+    [
+        (["nowhere"], "consumes 'nowhere', which is not a service of the manifest"),
+        (["web"], "consumes 'web', which is a frontend: only backends publish events"),
+        (["api"], "consumes its own events"),
+        (["orders", "orders"], "lists a producer twice"),
+        ("orders", "give a list of backend names"),
+    ],
+)
+def test_bad_consumes_are_rejected_with_the_fix(consumes: Any, expected: str) -> None:
+    message = rejected(
+        [
+            {"name": "api", "kind": "backend", "consumes": consumes},
+            {"name": "orders", "kind": "backend"},
+            {"name": "web", "kind": "frontend"},
+        ]
+    )
+    assert expected in message
+
+
+def test_a_frontend_consumes_nothing() -> None:
+    web = {"name": "web", "kind": "frontend", "consumes": ["api"]}
+    message = rejected([{"name": "api", "kind": "backend"}, web])
+    assert "only a backend consumes events" in message
+
+
+def test_events_are_named_after_the_service() -> None:
+    service = suite([{"name": "order-desk", "kind": "backend"}]).service("order-desk")
+    assert service.events_subject_prefix == "order-desk"
+    assert service.events_stream == "EVENTS_ORDER_DESK"
+
+
 def test_environments_map_branches_to_overlays_and_namespaces() -> None:
     s = suite(domain="shop.example.com")
     staging, production = s.environments

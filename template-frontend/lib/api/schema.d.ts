@@ -79,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers and the process is not shutting down */
+        /** Readiness: the database and the configured NATS and Redis answer; not shutting down */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -730,7 +730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The database is unreachable, or shutdown began */
+            /** @description The database, NATS or Redis is unreachable, or shutdown began */
             503: {
                 headers: {
                     [name: string]: unknown;

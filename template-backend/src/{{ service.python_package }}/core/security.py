@@ -6,13 +6,14 @@ import math
 import time
 
 from limits import RateLimitItem
-from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from loguru import logger
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_response
+from .limiter_storage import LimiterStorage
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -98,12 +99,15 @@ class BodySizeLimitMiddleware:
 
 
 class RateLimitMiddleware:
-    """A moving window per client address, in this process's memory."""
+    """A moving window per client address, in memory or in Redis (shared by the replicas)."""
 
-    def __init__(self, app: ASGIApp, *, limit: RateLimitItem) -> None:
+    def __init__(self, app: ASGIApp, *, limit: RateLimitItem, storage: LimiterStorage) -> None:
         self.app = app
         self.limit = limit
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.storage = storage
+        self.limiter = (
+            MovingWindowRateLimiter(storage.storage) if storage.storage is not None else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].endswith(UNLIMITED_SUFFIXES):
@@ -111,7 +115,16 @@ class RateLimitMiddleware:
             return
         client = scope.get("client")
         key = client[0] if client else "unknown"
-        if await self.limiter.hit(self.limit, key):
+        if self.limiter is None:
+            await self._unavailable(scope, receive, send)
+            return
+        try:
+            allowed = await self.limiter.hit(self.limit, key)
+        except Exception as error:  # the shared store is away: refuse rather than not count
+            logger.warning("rate limit: {}: {}", type(error).__name__, error)
+            await self._unavailable(scope, receive, send)
+            return
+        if allowed:
             await self.app(scope, receive, send)
             return
         stats = await self.limiter.get_window_stats(self.limit, key)
@@ -123,3 +136,8 @@ class RateLimitMiddleware:
             headers={"Retry-After": str(retry_after)},
         )
         await response(scope, receive, send)
+
+    async def _unavailable(self, scope: Scope, receive: Receive, send: Send) -> None:
+        reason = self.storage.problem or "Redis (REDIS_URL) is unreachable"
+        message = f"The rate limit cannot be counted: {reason}"
+        await error_response(503, "service_unavailable", message)(scope, receive, send)

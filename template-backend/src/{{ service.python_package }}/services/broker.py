@@ -1,7 +1,7 @@
 """In-process publish/subscribe for change events, fanned out to SSE subscribers.
 
-Each replica announces the changes it makes itself; put a shared bus (PostgreSQL
-LISTEN/NOTIFY, NATS, Redis) behind `publish` when clients must see every replica's changes.
+Without NATS_URL each replica publishes the changes it makes itself; with it, every event of
+the service's JetStream stream is published here, whichever replica made the change.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ QUEUE_SIZE = 256
 class Event:
     name: str
     data: dict[str, Any]
+    # The event's id (the SSE `id:` field), by which clients can tell a repeat.
+    id: str | None = None
 
 
 class Subscription:

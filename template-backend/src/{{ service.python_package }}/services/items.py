@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..models.item import Item
+from ..schemas.events import ChangeEvent, ItemCreated, ItemDeletedEvent, ItemUpdated
 from ..schemas.items import Item as ItemOut
-from ..schemas.items import ItemCreate, ItemUpdate
-from .broker import Broker, Event
-
-
-def _announce(broker: Broker, name: str, data: dict[str, Any]) -> None:
-    broker.publish(Event(name=name, data=data))
-
+from ..schemas.items import ItemCreate, ItemDeleted, ItemUpdate
+from .announce import Announcer
 
 # The columns of a listed item: rows, not ORM objects, since a list changes nothing.
 LISTED = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _commit(session: AsyncSession, announcer: Announcer, event: ChangeEvent) -> None:
+    """Commit the flushed change with its event (staged in the same transaction)."""
+    announcer.stage(session, event)
+    await session.commit()
+    announcer.committed(event)
 
 
 async def list_items(
@@ -34,25 +42,31 @@ async def get_item(session: AsyncSession, item_id: int) -> Item | None:
     return await session.get(Item, item_id)
 
 
-async def create_item(session: AsyncSession, broker: Broker, data: ItemCreate) -> Item:
+async def create_item(session: AsyncSession, announcer: Announcer, data: ItemCreate) -> Item:
     item = Item(**data.model_dump())
     session.add(item)
-    await session.commit()
-    _announce(broker, "item.created", ItemOut.model_validate(item).model_dump(mode="json"))
+    await session.flush()
+    event = ItemCreated(id=uuid.uuid4(), occurred_at=_now(), data=ItemOut.model_validate(item))
+    await _commit(session, announcer, event)
     return item
 
 
-async def update_item(session: AsyncSession, broker: Broker, item: Item, data: ItemUpdate) -> Item:
+async def update_item(
+    session: AsyncSession, announcer: Announcer, item: Item, data: ItemUpdate
+) -> Item:
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr(item, field, value)
-    await session.commit()
+    # The row is locked from here to the commit: events of one item are staged in order.
+    await session.flush()
     await session.refresh(item)
-    _announce(broker, "item.updated", ItemOut.model_validate(item).model_dump(mode="json"))
+    event = ItemUpdated(id=uuid.uuid4(), occurred_at=_now(), data=ItemOut.model_validate(item))
+    await _commit(session, announcer, event)
     return item
 
 
-async def delete_item(session: AsyncSession, broker: Broker, item: Item) -> None:
+async def delete_item(session: AsyncSession, announcer: Announcer, item: Item) -> None:
     item_id = item.id
     await session.delete(item)
-    await session.commit()
-    _announce(broker, "item.deleted", {"id": item_id})
+    await session.flush()
+    event = ItemDeletedEvent(id=uuid.uuid4(), occurred_at=_now(), data=ItemDeleted(id=item_id))
+    await _commit(session, announcer, event)

@@ -35,7 +35,7 @@ async def _stream(
     watcher = asyncio.create_task(end_on_shutdown(shutdown)) if shutdown else None
     try:
         async for event in subscription:
-            yield ServerSentEvent(event=event.name, data=json.dumps(event.data))
+            yield ServerSentEvent(id=event.id, event=event.name, data=json.dumps(event.data))
     finally:
         subscription.close()
         if watcher is not None:

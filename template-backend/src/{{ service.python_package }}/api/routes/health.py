@@ -19,18 +19,18 @@ async def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    summary="Readiness: the database answers and the process is not shutting down",
+    summary="Readiness: the database and the configured NATS and Redis answer; not shutting down",
     response_model=Ready,
     responses={
-        503: {"model": NotReady, "description": "The database is unreachable, or shutdown began"},
+        503: {
+            "model": NotReady,
+            "description": "The database, NATS or Redis is unreachable, or shutdown began",
+        },
         429: {"model": ErrorResponse, "description": "Too many requests"},
     },
 )
 async def readyz(runtime: RuntimeDep) -> Ready | JSONResponse:
-    if runtime.drain.active:
-        reason: str | None = "shutting down"
-    else:
-        reason = await runtime.database.ping()
+    reason = await runtime.problem()
     if reason is not None:
         return JSONResponse(NotReady(reason=reason).model_dump(), status_code=503)
     return Ready()
