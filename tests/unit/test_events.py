@@ -3,8 +3,6 @@ lists them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 import events
@@ -19,19 +17,6 @@ MANIFEST = [
 ]
 
 
-@dataclass(frozen=True)
-class Consuming:
-    """A backend entry that names the producers it consumes."""
-
-    name: str
-    consumes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Platform:
-    backends: tuple[Consuming, ...]
-
-
 def test_each_backend_publishes_on_subjects_named_after_it() -> None:
     suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
                         services=MANIFEST)  # fmt: skip
@@ -44,7 +29,10 @@ def test_each_backend_publishes_on_subjects_named_after_it() -> None:
 
 
 def test_consumers_are_the_backends_whose_consumes_names_the_producer() -> None:
-    platform = Platform((Consuming("orders"), Consuming("billing", ("orders",)),
-                         Consuming("audit", ("billing", "orders"))))  # fmt: skip
-    contracts = {c.producer.name: c.consumers for c in events.event_contracts(platform)}
+    suite = build_suite(project_name="Acme", project_slug="acme", organization="acme",
+                        services=[{"name": "orders", "kind": "backend"},
+                                  {"name": "billing", "kind": "backend", "consumes": ["orders"]},
+                                  {"name": "audit", "kind": "backend",
+                                   "consumes": ["billing", "orders"]}])  # fmt: skip
+    contracts = {c.producer.name: c.consumers for c in events.event_contracts(suite)}
     assert contracts == {"orders": ("billing", "audit"), "billing": ("audit",), "audit": ()}
