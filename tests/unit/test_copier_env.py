@@ -61,6 +61,8 @@ def load_time_imports(path: Path) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module)
                 found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+                visit(node.orelse)  # read by type checkers only
             elif isinstance(node, ast.If | ast.Try | ast.With):
                 for field in ("body", "orelse", "finalbody", "handlers"):
                     for child in getattr(node, field, []):
