@@ -32,6 +32,9 @@ REGISTRY_RE = re.compile(
 )
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 NODE_VERSIONS = ("20", "22", "24")
+# How people sign in: `oidc` has the frontends sign users in with an OpenID Connect provider
+# and the backends check its access tokens (roles and tenant from their claims).
+AUTH_CHOICES = ("none", "oidc")
 PORT_MIN, PORT_MAX = 1024, 65535
 # A CODEOWNERS owner: a user (@login) or a team (@org/team-slug), as GitHub spells them.
 _LOGIN = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}"
@@ -65,7 +68,7 @@ CLOUD_REGISTRIES = {
 # The answers every repo of the suite shares (the meta-repo's manifest holds them).
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "services",
+    "python_version", "node_version", "auth", "services",
 )  # fmt: skip
 # Ports the meta-repo's own infrastructure listens on (compose and native mode).
 INFRA_PORTS: dict[int, str] = {
@@ -320,6 +323,7 @@ class Suite:
     services: tuple[Service, ...]
     python_version: str = "3.12"
     node_version: str = "22"
+    auth: str = "none"
     edge_port: int = 8080
     dashboard_port: int = 8081
 
@@ -413,6 +417,7 @@ class Suite:
             "registry": self.registry,
             "python_version": self.python_version,
             "node_version": self.node_version,
+            "auth": self.auth,
             "services": [
                 {"name": s.name, "kind": s.kind, "port": s.port, "route": s.route,
                  "repo": s.repo, "ref": s.ref, **({"owners": list(s.owners)} if s.owners else {})}
@@ -761,6 +766,7 @@ def build_suite(
     registry: str | None = None,
     python_version: str = "3.12",
     node_version: str = "22",
+    auth: str = "none",
 ) -> Suite:
     """Validate every answer and derive the suite; raise ManifestError naming every problem."""
     problems = _Problems()
@@ -771,6 +777,7 @@ def build_suite(
         problems.check(check_registry, registry or default_registry(organization))
     problems.check(check_choice, python_version, "python_version", PYTHON_VERSIONS)
     problems.check(check_choice, node_version, "node_version", NODE_VERSIONS)
+    problems.check(check_choice, auth, "auth", AUTH_CHOICES)
     by_index: dict[int, _Entry] = {}
     if isinstance(services, str):  # a YAML answer that did not parse reaches us as text
         try:
@@ -821,6 +828,7 @@ def build_suite(
         services=built,
         python_version=str(python_version),
         node_version=str(node_version),
+        auth=str(auth),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from test_backend_app import JWT_ANSWERS, NEWEST_PYTHON
+from test_backend_app import NEWEST_PYTHON, OIDC_ANSWERS
 from test_frontend_app import ADMIN_BILLING, PREFIX_NODE_VERSIONS
 
 from helpers import ROOT, run, tool
@@ -24,7 +24,7 @@ from node_runtimes import node_env
 RUNS: list[tuple[str, dict[str, Any], str]] = [
     ("backend", {}, "test_backend_app::test_defaults_pass_make_ci_local_on_postgresql"),
     ("backend", NEWEST_PYTHON, "test_backend_app::test_newest_python_passes_make_check_on_sqlite"),
-    ("backend", JWT_ANSWERS, "test_backend_app::test_jwt_variant_passes_make_check"),
+    ("backend", OIDC_ANSWERS, "test_backend_app::test_oidc_variant_passes_make_check"),
     ("frontend", {}, "test_frontend_app::test_make_ci_local_passes"),
     *[("frontend", {**ADMIN_BILLING, "node_version": node},
        "test_frontend_app::test_frontend_under_a_prefix_passes_make_check")

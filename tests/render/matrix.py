@@ -69,7 +69,7 @@ def _backends() -> list[Combination]:
     combos = []
     for manifest, names in BACKENDS.items():
         for index, python in enumerate(PYTHON_VERSIONS):
-            for auth in ("none", "jwt"):
+            for auth in ("none", "oidc"):
                 name = names[index % len(names)]
                 answers = {"service_name": name, "python_version": python, "auth": auth}
                 combos.append(Combination("backend", manifest, answers))

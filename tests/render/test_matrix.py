@@ -114,7 +114,7 @@ def test_the_matrix_covers_every_offered_choice() -> None:
     }  # fmt: skip
     assert {d.get("auth", "none") for d in data if d["template_kind"] == "backend"} == {
         "none",
-        "jwt",
+        "oidc",
     }
     assert {len(d["services"]) for d in data if "services" in d} == {1, 3, 12}
     assert {MANIFEST_PLACE[c.manifest] for c in SUPPORTED} == set(PLACES)

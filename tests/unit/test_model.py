@@ -177,6 +177,7 @@ def test_bad_manifests_name_the_culprit(services: Any, words: list[str]) -> None
         ({"registry": "GHCR.io/Acme"}, ["registry", "lowercase"]),
         ({"python_version": "3.9"}, ["python_version", "3.11, 3.12, 3.13"]),
         ({"node_version": "18"}, ["node_version", "20, 22, 24"]),
+        ({"auth": "jwt"}, ["auth", "none, oidc"]),
     ],
 )
 def test_bad_project_answers_are_rejected(answers: dict[str, str], words: list[str]) -> None:
