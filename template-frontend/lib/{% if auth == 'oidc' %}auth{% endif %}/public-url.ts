@@ -5,9 +5,8 @@
 export function publicUrl(request: Request): string {
   const url = new URL(request.url);
   const first = (name: string) => request.headers.get(name)?.split(",")[0]?.trim();
-  const host = first("x-forwarded-host") ?? first("host");
+  const host = first("x-forwarded-host") ?? first("host") ?? url.host;
   const proto = first("x-forwarded-proto");
-  if (host) url.host = host;
-  if (proto === "http" || proto === "https") url.protocol = `${proto}:`;
-  return url.href;
+  const scheme = proto === "http" || proto === "https" ? `${proto}:` : url.protocol;
+  return new URL(`${url.pathname}${url.search}`, `${scheme}//${host}`).href;
 }
