@@ -20,7 +20,8 @@ from pathlib import Path
 
 from workspace import links, vocabulary
 from workspace.manifest import Manifest, WorkspaceError
-from workspace.native_config import Settings, load_settings, write_configs
+from workspace.native_config import Settings, dotenv_values, load_settings, write_configs
+from workspace.sign_in import sign_in_env
 from workspace.vocabulary import Runtime
 
 PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
@@ -151,7 +152,12 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
         print("Prometheus is not installed: the platform runs without it "
               "(on Debian: apt-get install prometheus).")  # fmt: skip
     manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
-    env = {**child_env(), **settings.process_env()}
+    frontends = [s.route for s in manifest.services if s.kind == "frontend"]
+    public_url = f"http://{manifest.answers.get('domain', 'localhost')}:{settings.ports['EDGE_PORT']}"
+    values = {**dotenv_values(manifest.root), **os.environ}
+    auth = str(manifest.answers.get("auth", "none"))
+    env = {**child_env(), **settings.process_env(),
+           **sign_in_env(auth, values, public_url, frontends)}  # fmt: skip
     for name, command in found.items():
         manager.add_process(name, command, env=env, cwd=str(manifest.root))
     watcher = threading.Thread(
