@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 from test_backend_app import NEWEST_PYTHON, OIDC_ANSWERS
-from test_frontend_app import ADMIN_BILLING, OIDC_ANSWERS as FRONTEND_OIDC_ANSWERS
-from test_frontend_app import PREFIX_NODE_VERSIONS
+from test_frontend_app import ADMIN_BILLING, PREFIX_NODE_VERSIONS
+from test_frontend_app import OIDC_ANSWERS as FRONTEND_OIDC_ANSWERS
 
 from helpers import ROOT, run, tool
 from node_runtimes import node_env
@@ -33,8 +33,11 @@ RUNS: list[tuple[str, dict[str, Any], str]] = [
       for node in PREFIX_NODE_VERSIONS],
 ]  # fmt: skip
 # The questions whose every choice must reach a `make check` of the kind that asks them.
-OFFERED = {"python_version": ("backend",), "node_version": ("frontend",),
-           "auth": ("backend", "frontend")}
+OFFERED = {
+    "python_version": ("backend",),
+    "node_version": ("frontend",),
+    "auth": ("backend", "frontend"),
+}
 
 
 def questions() -> dict[str, Any]:
