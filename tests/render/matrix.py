@@ -78,20 +78,22 @@ def _backends() -> list[Combination]:
 
 def _frontends() -> list[Combination]:
     return [
-        Combination("frontend", manifest, {"service_name": name, "node_version": node})
+        Combination("frontend", manifest, {"service_name": name, "node_version": node,
+                                           "auth": "oidc" if index % 2 else "none"})
         for manifest, names in FRONTENDS.items()
         for name in names
-        for node in NODE_VERSIONS
-    ]
+        for index, node in enumerate(NODE_VERSIONS)
+    ]  # fmt: skip
 
 
 def _metas() -> list[Combination]:
     return [
-        Combination("meta", manifest, {"python_version": python, "node_version": node})
+        Combination("meta", manifest, {"python_version": python, "node_version": node,
+                                       "auth": "oidc" if index % 2 else "none"})
         for manifest in TESTED_MANIFESTS
         for python in PYTHON_VERSIONS
-        for node in NODE_VERSIONS
-    ]
+        for index, node in enumerate(NODE_VERSIONS)
+    ]  # fmt: skip
 
 
 SUPPORTED: list[Combination] = [
