@@ -119,7 +119,14 @@ const provider = new Provider(issuer, {
   // A refresh token for every sign-in of a client allowed the grant (hosted providers tie
   // it to offline_access; this one keeps sign-in free of a consent prompt).
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-  ttl: { AccessToken: accessTokenTtl, IdToken: accessTokenTtl, RefreshToken: 24 * 3600 },
+  ttl: {
+    AccessToken: accessTokenTtl,
+    IdToken: accessTokenTtl,
+    RefreshToken: 24 * 3600,
+    Grant: 24 * 3600,
+    Session: 24 * 3600,
+    Interaction: 600,
+  },
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: { enabled: true },
