@@ -11,6 +11,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 
+from workspace.manifest import WorkspaceError
+
 DEV_PROVIDER_PORT = 9400
 DEV_CLIENT_ID = "platform-dev"
 # Read from .env or the environment when set there.
@@ -32,8 +34,6 @@ def sign_in_env(
              if values.get(key, "").strip()}  # fmt: skip
     port = given.get("OIDC_DEV_PORT", str(DEV_PROVIDER_PORT))
     if not port.isdigit() or not 1 <= int(port) <= 65535:
-        from workspace.manifest import WorkspaceError
-
         raise WorkspaceError(f"OIDC_DEV_PORT={port!r} is not a port number (1-65535)")
     # Where Auth.js in each frontend (under its route) receives the provider's answer.
     bases = [f"{public_url}{'' if route == '/' else route}" for route in frontend_routes]
