@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from workspace.manifest import WorkspaceError
-from workspace.sign_in import DEV_CLIENT_ID, sign_in_env
+from workspace import native, native_config
+from workspace.manifest import Manifest, WorkspaceError
+from workspace.sign_in import DEV_CLIENT_ID, SETTINGS, sign_in_env
 
 PUBLIC = "http://localhost:8080"
 
@@ -55,3 +57,25 @@ def test_a_hosted_provider_replaces_the_dev_one() -> None:
 def test_a_bad_provider_port_is_rejected() -> None:
     with pytest.raises(WorkspaceError, match="OIDC_DEV_PORT='x' is not a port"):
         sign_in_env("oidc", {"OIDC_DEV_PORT": "x"}, PUBLIC, ["/"])
+
+
+def test_native_processes_get_the_settings_of_dotenv_and_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in (*SETTINGS, "OIDC_DEV_PORT"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / ".env").write_text("AUTH_SECRET=from-dotenv\nEDGE_PORT=9000\n")
+    service = {"port": 3100, "repo": "", "ref": "main"}
+    answers = {"auth": "oidc", "domain": "platform.test", "services": [
+        {"name": "api", "kind": "backend", **service, "route": "/api"},
+        {"name": "web", "kind": "frontend", **service, "route": "/"},
+        {"name": "admin", "kind": "frontend", **service, "route": "/admin"},
+    ]}  # fmt: skip
+    manifest = Manifest(root=tmp_path, answers=answers)
+    env = native.sign_in_settings(manifest, native_config.load_settings(tmp_path, environ={}))
+    assert env["AUTH_SECRET"] == "from-dotenv"
+    assert env["OIDC_REDIRECT_URIS"] == (
+        "http://platform.test:9000/auth/callback/oidc,http://platform.test:9000/admin/auth/callback/oidc"
+    )
+    none = Manifest(root=tmp_path, answers={**answers, "auth": "none"})
+    assert native.sign_in_settings(none, native_config.load_settings(tmp_path, environ={})) == {}
