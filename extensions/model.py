@@ -86,12 +86,14 @@ INFRA_PORTS: dict[int, str] = {
     8888: "the OpenTelemetry Collector's own metrics",
     8889: "the OpenTelemetry Collector's Prometheus exporter",
     9090: "Prometheus",
+    9400: "the development OpenID provider",
     13133: "the OpenTelemetry Collector's health check",
 }
 # Compose service names of the meta-repo's infrastructure: a service may not take one.
 INFRA_NAMES = frozenset(
-    {"traefik", "postgres", "redis", "nats", "otel-collector", "prometheus", "grafana", "tempo"}
-)
+    {"traefik", "postgres", "redis", "nats", "otel-collector", "prometheus", "grafana", "tempo",
+     "oidc-provider"}
+)  # fmt: skip
 # The first port tried for a service of each kind when the manifest gives none.
 PORT_BASE = {"backend": 8000, "frontend": 3100}
 # Words a service's Python package must not be (keywords, standard and dependency modules).

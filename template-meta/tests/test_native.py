@@ -107,7 +107,11 @@ def test_write_configs_writes_both_files(tmp_path: Path) -> None:
 def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: str) -> None:
     manifest = Manifest.load(ROOT)
     processes = parse_procfile((ROOT / native.PROCFILES[mode]).read_text()).processes
-    assert set(processes) == {"traefik", "prometheus"} | {s.name for s in manifest.services}
+    # With `auth: oidc`, the dev OpenID provider runs beside them.
+    provider = {"oidc-provider"} if manifest.answers.get("auth") == "oidc" else set()
+    assert set(processes) == {"traefik", "prometheus", *provider} | {
+        s.name for s in manifest.services
+    }
     assert "await-services && exec " in processes["traefik"]
     assert "$PROMETHEUS_PORT" in processes["prometheus"]
     for service in manifest.services:
