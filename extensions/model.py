@@ -32,6 +32,9 @@ REGISTRY_RE = re.compile(
 )
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 NODE_VERSIONS = ("20", "22", "24")
+# How people sign in: `oidc` has the frontends sign users in with an OpenID Connect provider
+# and the backends check its access tokens (roles and tenant from their claims).
+AUTH_CHOICES = ("none", "oidc")
 PORT_MIN, PORT_MAX = 1024, 65535
 # A CODEOWNERS owner: a user (@login) or a team (@org/team-slug), as GitHub spells them.
 _LOGIN = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}"
@@ -65,7 +68,7 @@ CLOUD_REGISTRIES = {
 # The answers every repo of the suite shares (the meta-repo's manifest holds them).
 SHARED_KEYS = (
     "project_name", "project_slug", "organization", "domain", "registry",
-    "python_version", "node_version", "engines", "services",
+    "python_version", "node_version", "auth", "engines", "services",
 )  # fmt: skip
 
 
@@ -118,12 +121,14 @@ INFRA_PORTS: dict[int, str] = {
     8888: "the OpenTelemetry Collector's own metrics",
     8889: "the OpenTelemetry Collector's Prometheus exporter",
     9090: "Prometheus",
+    9400: "the development OpenID provider",
     13133: "the OpenTelemetry Collector's health check",
 }
 # Compose service names of the meta-repo's infrastructure: a service may not take one.
 INFRA_NAMES = frozenset(
-    {"traefik", "postgres", "redis", "nats", "otel-collector", "prometheus", "grafana", "tempo"}
-)
+    {"traefik", "postgres", "redis", "nats", "otel-collector", "prometheus", "grafana", "tempo",
+     "oidc-provider"}
+)  # fmt: skip
 # The first port tried for a service of each kind when the manifest gives none.
 PORT_BASE = {"backend": 8000, "frontend": 3100}
 # Words a service's Python package must not be (keywords, standard and dependency modules).
@@ -374,6 +379,7 @@ class Suite:
     services: tuple[Service, ...]
     python_version: str = "3.12"
     node_version: str = "22"
+    auth: str = "none"
     engines: tuple[Engine, ...] = ()
     edge_port: int = 8080
     dashboard_port: int = 8081
@@ -484,6 +490,7 @@ class Suite:
             "registry": self.registry,
             "python_version": self.python_version,
             "node_version": self.node_version,
+            "auth": self.auth,
             "engines": [e.name for e in self.engines],
             "services": [
                 {"name": s.name, "kind": s.kind, "port": s.port, "route": s.route,
@@ -893,6 +900,7 @@ def build_suite(
     registry: str | None = None,
     python_version: str = "3.12",
     node_version: str = "22",
+    auth: str = "none",
     engines: object = (),
 ) -> Suite:
     """Validate every answer and derive the suite; raise ManifestError naming every problem."""
@@ -904,6 +912,7 @@ def build_suite(
         problems.check(check_registry, registry or default_registry(organization))
     problems.check(check_choice, python_version, "python_version", PYTHON_VERSIONS)
     problems.check(check_choice, node_version, "node_version", NODE_VERSIONS)
+    problems.check(check_choice, auth, "auth", AUTH_CHOICES)
     chosen = problems.check(check_engines, list(engines) if isinstance(engines, tuple) else engines)
     by_index: dict[int, _Entry] = {}
     if isinstance(services, str):  # a YAML answer that did not parse reaches us as text
@@ -957,6 +966,7 @@ def build_suite(
         services=built,
         python_version=str(python_version),
         node_version=str(node_version),
+        auth=str(auth),
         engines=chosen or (),
     )
 

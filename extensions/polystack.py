@@ -8,6 +8,7 @@ the model. It adds to every render context:
 - `runtime`: how each service runs, by name (`runtime.py`), which every deployment mode renders;
 - `guide`: the repo's commands, layout, conventions and what never to commit (`guide.py`);
 - `pins`: every action, runner, image and tool version the repos pin (`pins.toml`);
+- `oidc`: the sign-in settings and roles of `auth: oidc` (`oidc.py`);
 
 the filters the questions' validators use, which return '' or the error message, one
 escaping filter per file format (`escape.py`) that every answer passes through, and
@@ -51,6 +52,7 @@ runtime = _load("runtime.py")
 edge = _load("edge.py")
 pins = _load("pins.py")
 events = _load("events.py")
+oidc = _load("oidc.py")
 
 SHARED_KEYS = model.SHARED_KEYS
 
@@ -252,5 +254,6 @@ class PolystackExtension(ContextHook):
                 "runtime": runtime.describe_all(suite),
                 "guide": guides.guide(kind, package),
                 "pins": pins.load(suite.python_version, suite.node_version),
+                "oidc": oidc,
             }
         context.update(self._cache[key])

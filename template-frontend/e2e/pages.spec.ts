@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 
+import { BROWSER_API_PATH } from "../lib/routes";
 import { API_PREFIX } from "../lib/service";
 
 // The API as the browser reaches it, relative to the app (see lib/routes.ts).
@@ -51,7 +52,7 @@ test("the live page shows the backend's events as they arrive", async ({ page })
     `event: item.updated\ndata: ${JSON.stringify({ ...item, name: "Floor lamp" })}\n\n`,
     'event: item.deleted\ndata: {"id": 7}\n\n',
   ].join("");
-  await page.route(`**${API_PREFIX}/events`, (route) =>
+  await page.route(`**${BROWSER_API_PATH}/events`, (route) =>
     route.fulfill({ status: 200, contentType: "text/event-stream", body: stream }),
   );
   await page.goto("live");

@@ -46,8 +46,11 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Reads the settings from `env`; empty values count as unset. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/** Reads `env` with `schema`; empty values count as unset. Every problem names its variable. */
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, string | undefined>,
+): z.infer<T> {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
@@ -55,12 +58,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
-      const value = present[name];
+      // Secrets are never echoed into logs.
+      const value = name.endsWith("SECRET") ? undefined : present[name];
       return `${name}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
     });
     throw new ConfigError(`Invalid environment configuration:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
+}
+
+/** Reads the settings from `env`; empty values count as unset. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  return parseWith(schema, env);
 }
 
 let cached: Config | undefined;

@@ -38,15 +38,20 @@ function errorResponse(status: number, code: string, message: string, requestId:
   );
 }
 
+/** The signed-in user's credentials for the backend; undefined token = signed out. */
+export type Credentials = { accessToken: string | undefined };
+
 /**
  * Forwards a browser request under the backend's prefix to the backend, streaming both
  * bodies (Server-Sent Events pass through as they arrive). Used when this app runs without
- * the platform's router in front of it.
+ * the platform's router in front of it, and for signed-in calls: with `credentials`, the
+ * browser's cookies and Authorization header stay here and the user's access token goes.
  */
 export async function forwardToBackend(
   request: Request,
   path: string[],
   backendOrigin: string,
+  credentials?: Credentials,
 ): Promise<Response> {
   const incoming = new URL(request.url);
   const target = new URL(
@@ -56,6 +61,11 @@ export async function forwardToBackend(
   const requestId = requestIdFrom(request.headers);
   const headers = copyHeaders(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
+  if (credentials) {
+    headers.delete("cookie");
+    headers.delete("authorization");
+    if (credentials.accessToken) headers.set("authorization", `Bearer ${credentials.accessToken}`);
+  }
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
   const hasBody = request.method !== "GET" && request.method !== "HEAD";

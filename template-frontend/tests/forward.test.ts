@@ -97,6 +97,36 @@ describe("forwardToBackend", () => {
     });
   });
 
+  it("with the user's credentials, sends their access token and keeps the browser's own", async () => {
+    const browser = { cookie: "authjs.session-token=sealed", authorization: "Bearer forged" };
+    const signedIn = await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}/items`, {
+        method: "POST",
+        headers: browser,
+        body: "{}",
+      }),
+      ["items"],
+      upstream.origin,
+      { accessToken: "users-token" },
+    );
+    expect(signedIn.status).toBe(201);
+    expect(last?.request.headers.authorization).toBe("Bearer users-token");
+    expect(last?.request.headers.cookie).toBeUndefined();
+
+    await forwardToBackend(
+      new Request(`http://app.test${API_PREFIX}/items`, {
+        method: "POST",
+        headers: browser,
+        body: "{}",
+      }),
+      ["items"],
+      upstream.origin,
+      { accessToken: undefined },
+    );
+    expect(last?.request.headers.authorization).toBeUndefined();
+    expect(last?.request.headers.cookie).toBeUndefined();
+  });
+
   it("forwards the prefix itself", async () => {
     const response = await forwardToBackend(
       new Request(`http://app.test${API_PREFIX}`, { method: "PUT", body: "" }),

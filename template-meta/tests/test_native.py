@@ -109,7 +109,9 @@ def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: s
     manifest = Manifest.load(ROOT)
     processes = parse_procfile((ROOT / native.PROCFILES[mode]).read_text()).processes
     engines = vocabulary.engines()
-    assert set(processes) == {"traefik", "prometheus"} | set(engines) | {
+    # With `auth: oidc`, the dev OpenID provider runs beside them.
+    provider = {"oidc-provider"} if manifest.answers.get("auth") == "oidc" else set()
+    assert set(processes) == {"traefik", "prometheus", *provider} | set(engines) | {
         s.name for s in manifest.services}  # fmt: skip
     assert "await-services && exec " in processes["traefik"]
     assert "$PROMETHEUS_PORT" in processes["prometheus"]

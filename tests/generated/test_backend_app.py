@@ -1,7 +1,7 @@
 """The backend repo's own checks pass as its README says: `make setup`, `make check`.
 
 Three renders: the defaults (checked on PostgreSQL and served by `make dev`), the defaults on
-the newest Python offered (checked on SQLite), and `auth=jwt` with another name, route, port
+the newest Python offered (checked on SQLite), and `auth=oidc` with another name, route, port
 and the oldest Python offered, consuming another backend's events (checked on SQLite, and
 through its pre-commit hooks). All share
 the machine's uv cache. Which tier-3 run covers each offered choice is listed in
@@ -30,8 +30,8 @@ from services import create_database
 
 pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
 
-JWT_ANSWERS = {
-    "auth": "jwt",
+OIDC_ANSWERS = {
+    "auth": "oidc",
     "python_version": "3.11",
     "services": [
         # A consumer of another backend's events: its consumer and their test are rendered.
@@ -84,11 +84,11 @@ def default_repo(
 
 
 @pytest.fixture(scope="module")
-def jwt_repo(
+def oidc_repo(
     template: Path, tmp_path_factory: pytest.TempPathFactory, make_env: dict[str, str]
 ) -> Path:
     return setup_repo(
-        template, tmp_path_factory.mktemp("backend") / "billing", make_env, **JWT_ANSWERS
+        template, tmp_path_factory.mktemp("backend") / "billing", make_env, **OIDC_ANSWERS
     )
 
 
@@ -118,7 +118,7 @@ def test_newest_python_passes_make_check_on_sqlite(
     assert python.stdout.startswith("Python 3.13."), python.stdout
 
 
-@pytest.mark.parametrize("repo", ["default_repo", "jwt_repo"])
+@pytest.mark.parametrize("repo", ["default_repo", "oidc_repo"])
 def test_lock_and_settings_match_the_project(
     repo: str, request: pytest.FixtureRequest, make_env: dict[str, str]
 ) -> None:
@@ -140,19 +140,19 @@ def test_lock_and_settings_match_the_project(
     assert set(fields.stdout.split()) == documented
 
 
-def test_jwt_variant_passes_make_check(jwt_repo: Path, make_env: dict[str, str]) -> None:
-    output = run(["make", "check"], cwd=jwt_repo, env=make_env, timeout=CHECK_TIMEOUT).stdout
-    assert "test_auth.py" in run(["git", "ls-files", "tests"], cwd=jwt_repo).stdout
+def test_oidc_variant_passes_make_check(oidc_repo: Path, make_env: dict[str, str]) -> None:
+    output = run(["make", "check"], cwd=oidc_repo, env=make_env, timeout=CHECK_TIMEOUT).stdout
+    assert "test_auth.py" in run(["git", "ls-files", "tests"], cwd=oidc_repo).stdout
     assert "Required test coverage of 80" in output
-    assert "/billing" in (jwt_repo / "src" / "billing" / "core" / "config.py").read_text()
+    assert "/billing" in (oidc_repo / "src" / "billing" / "core" / "config.py").read_text()
 
 
 def test_no_service_can_shadow_a_module_the_backend_installs(
-    jwt_repo: Path, make_env: dict[str, str]
+    oidc_repo: Path, make_env: dict[str, str]
 ) -> None:
     """A service named after any installed module gets a suffixed package instead."""
     script = "import importlib.metadata as m; print(*m.packages_distributions())"
-    installed = run(["uv", "run", "--locked", "python", "-c", script], cwd=jwt_repo,
+    installed = run(["uv", "run", "--locked", "python", "-c", script], cwd=oidc_repo,
                     env=make_env).stdout.split()  # fmt: skip
     public = {name for name in installed if name.isidentifier() and not name.startswith("_")}
     assert public - {"billing"} <= TAKEN_PACKAGES, sorted(public - TAKEN_PACKAGES)
@@ -175,15 +175,17 @@ def test_events_benchmark_prints_its_figures(default_repo: Path, make_env: dict[
         assert int(row[5]) == 0, "every write's event reached the other replica"
 
 
-def test_jwt_variant_passes_its_pre_commit_hooks(jwt_repo: Path, make_env: dict[str, str]) -> None:
-    assert (jwt_repo / ".git" / "hooks" / "pre-commit").is_file(), "make setup installs the hooks"
-    run(["uv", "run", "--locked", "pre-commit", "run", "--all-files"], cwd=jwt_repo, env=make_env)
+def test_oidc_variant_passes_its_pre_commit_hooks(
+    oidc_repo: Path, make_env: dict[str, str]
+) -> None:
+    assert (oidc_repo / ".git" / "hooks" / "pre-commit").is_file(), "make setup installs the hooks"
+    run(["uv", "run", "--locked", "pre-commit", "run", "--all-files"], cwd=oidc_repo, env=make_env)
 
 
 def test_commit_messages_are_checked_by_the_hook_and_in_ci(
-    jwt_repo: Path, make_env: dict[str, str]
+    oidc_repo: Path, make_env: dict[str, str]
 ) -> None:
-    check_commit_messages(jwt_repo, make_env, good="feat(items): filter by name")
+    check_commit_messages(oidc_repo, make_env, good="feat(items): filter by name")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The backend repo's container, compose, CI/CD and Kubernetes configs pass their real tools.
 
-The backend is rendered once per variant: the defaults, `auth=jwt`, and a second backend of
+The backend is rendered once per variant: the defaults, `auth=oidc`, and a second backend of
 a larger manifest (its own route, port and a registry other than ghcr.io). Every config is
 checked by the tool that reads it in production; the Dockerfile's build steps run natively
 (no Docker daemon here) and the resulting runtime tree serves and passes its HEALTHCHECK.
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.generated
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "jwt": {"auth": "jwt"},
+    "oidc": {"auth": "oidc"},
     "billing": {
         "services": [
             {"name": "api", "kind": "backend", "route": "/api"},
@@ -286,7 +286,7 @@ def test_base_holds_the_contract(backend: Backend) -> None:
     config = by_kind["ConfigMap"]["data"]
     assert "DATABASE_URL" not in config
     assert config["PORT"] == str(backend.service.port)
-    assert ("JWKS_URL" in config) is (backend.answers["auth"] == "jwt")
+    assert ("JWKS_URL" in config) is (backend.answers["auth"] == "oidc")
     assert by_kind["HorizontalPodAutoscaler"]["apiVersion"] == "autoscaling/v2"
 
     ingress = by_kind["Ingress"]["spec"]

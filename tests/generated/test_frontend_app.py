@@ -52,6 +52,8 @@ ADMIN_BILLING: dict[str, Any] = {
         {"name": "admin", "kind": "frontend", "route": "/admin"},
     ],
 }
+# The sign-in variant: Auth.js against the dev OpenID provider the repo ships.
+OIDC_ANSWERS: dict[str, Any] = {"auth": "oidc"}
 
 
 def make(
@@ -67,6 +69,7 @@ def make(
         **({"CHROMIUM_PATH": chromium} if chromium else {}),
         "E2E_APP_PORT": str(free_port()),
         "E2E_MOCK_PORT": str(free_port()),
+        "E2E_OIDC_PORT": str(free_port()),
         "E2E_METRICS_PORT": str(free_port()),
         "NEXT_TELEMETRY_DISABLED": "1",
         # The pnpm store is shared between renders: repeated installs link, not download.
@@ -458,6 +461,65 @@ def test_frontend_under_a_prefix_passes_make_check(
     printed = make(project, "check", timeout=1200, chromium=None)
     assert "lib/api/schema.d.ts is up to date" in printed
     assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
+
+
+# ---- sign-in with OpenID Connect ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oidc_frontend(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = render(template, tmp_path_factory.mktemp("frontend-oidc") / "web",
+                     {"template_kind": "frontend", **OIDC_ANSWERS})  # fmt: skip
+    make(project, "setup", timeout=600)
+    return project
+
+
+def test_oidc_variant_passes_make_check(oidc_frontend: Path) -> None:
+    """`make check` with sign-in: unit tests of the session and forwarder logic, and the
+    browser signing in through the real dev provider (oidc/dev-provider.mjs) as a writer,
+    a reader and a user of the other tenant, then signing out."""
+    printed = make(oidc_frontend, "check", timeout=1200)
+    assert re.search(r"Tests\s+\d+ passed", printed), "vitest ran no test"
+    assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
+    assert not re.search(r"\d+ (failed|skipped|flaky)", printed)
+    ran = ("sign in as a writer", "a reader sees no create form", "sign-out ends the session")
+    for name in ran:
+        assert name in printed, f"the browser test '{name}' did not run"
+
+
+def oidc_server_env(frontend: Path, **settings: str) -> dict[str, str]:
+    return {**repo_node_env(frontend), "NODE_ENV": "production", "HOSTNAME": "127.0.0.1",
+            "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
+            "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}", "OIDC_CLIENT_ID": "web",
+            "OIDC_CLIENT_SECRET": "a-secret-of-the-deployment", "OIDC_AUDIENCE": "api",
+            "AUTH_SECRET": "s" * 43, **settings}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("settings", "line"),
+    [
+        ({"OIDC_CLIENT_ID": ""},
+         "OIDC_CLIENT_ID: is required: the client id registered at the provider"),
+        ({"AUTH_SECRET": "change-me"},
+         "AUTH_SECRET: must be at least 32 characters"),
+        ({"OIDC_CLIENT_SECRET": "change-me"},
+         "OIDC_CLIENT_SECRET: is still the example value: set a secret of your own"),
+        ({}, "OIDC_ISSUER: http://127.0.0.1:{port} is unreachable"),
+    ],
+    ids=["missing-client-id", "short-session-key", "example-secret", "unreachable-issuer"],
+)  # fmt: skip
+def test_oidc_server_stops_on_bad_sign_in_settings(
+    oidc_frontend: Path, tmp_path: Path, settings: dict[str, str], line: str
+) -> None:
+    if not (oidc_frontend / ".next/standalone/server.js").is_file():
+        make(oidc_frontend, "build")
+    app = runtime_tree(oidc_frontend, tmp_path / "app")
+    env = oidc_server_env(oidc_frontend, **settings)
+    proc = run(["node", "server.js"], cwd=app, env=env, timeout=90, check=False)
+    assert proc.returncode == 1, proc.stdout
+    issuer_port = env["OIDC_ISSUER"].rsplit(":", 1)[1]
+    assert line.format(port=issuer_port) in proc.stdout
+    assert "a-secret-of-the-deployment" not in proc.stdout
 
 
 @pytest.mark.render

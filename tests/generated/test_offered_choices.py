@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
-from test_backend_app import JWT_ANSWERS, NEWEST_PYTHON
+from test_backend_app import NEWEST_PYTHON, OIDC_ANSWERS
 from test_frontend_app import ADMIN_BILLING, PREFIX_NODE_VERSIONS
+from test_frontend_app import OIDC_ANSWERS as FRONTEND_OIDC_ANSWERS
 
 from helpers import ROOT, run, tool
 from node_runtimes import node_env
@@ -24,14 +25,19 @@ from node_runtimes import node_env
 RUNS: list[tuple[str, dict[str, Any], str]] = [
     ("backend", {}, "test_backend_app::test_defaults_pass_make_ci_local_on_postgresql"),
     ("backend", NEWEST_PYTHON, "test_backend_app::test_newest_python_passes_make_check_on_sqlite"),
-    ("backend", JWT_ANSWERS, "test_backend_app::test_jwt_variant_passes_make_check"),
+    ("backend", OIDC_ANSWERS, "test_backend_app::test_oidc_variant_passes_make_check"),
     ("frontend", {}, "test_frontend_app::test_make_ci_local_passes"),
+    ("frontend", FRONTEND_OIDC_ANSWERS, "test_frontend_app::test_oidc_variant_passes_make_check"),
     *[("frontend", {**ADMIN_BILLING, "node_version": node},
        "test_frontend_app::test_frontend_under_a_prefix_passes_make_check")
       for node in PREFIX_NODE_VERSIONS],
 ]  # fmt: skip
 # The questions whose every choice must reach a `make check` of the kind that asks them.
-OFFERED = {"python_version": "backend", "node_version": "frontend", "auth": "backend"}
+OFFERED = {
+    "python_version": ("backend",),
+    "node_version": ("frontend",),
+    "auth": ("backend", "frontend"),
+}
 
 
 def questions() -> dict[str, Any]:
@@ -43,9 +49,10 @@ def questions() -> dict[str, Any]:
 @pytest.mark.parametrize("question", sorted(OFFERED))
 def test_every_offered_choice_passes_make_check_in_tier_3(question: str) -> None:
     asked = questions()[question]
-    covered = {str(answers.get(question, asked["default"])) for kind, answers, _ in RUNS
-               if kind == OFFERED[question]}  # fmt: skip
-    assert covered == {str(choice) for choice in asked["choices"]}
+    for asking in OFFERED[question]:
+        covered = {str(answers.get(question, asked["default"])) for kind, answers, _ in RUNS
+                   if kind == asking}  # fmt: skip
+        assert covered == {str(choice) for choice in asked["choices"]}, asking
 
 
 @pytest.mark.unit

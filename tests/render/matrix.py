@@ -69,7 +69,7 @@ def _backends() -> list[Combination]:
     combos = []
     for manifest, names in BACKENDS.items():
         for index, python in enumerate(PYTHON_VERSIONS):
-            for auth in ("none", "jwt"):
+            for auth in ("none", "oidc"):
                 name = names[index % len(names)]
                 answers = {"service_name": name, "python_version": python, "auth": auth}
                 combos.append(Combination("backend", manifest, answers))
@@ -78,20 +78,22 @@ def _backends() -> list[Combination]:
 
 def _frontends() -> list[Combination]:
     return [
-        Combination("frontend", manifest, {"service_name": name, "node_version": node})
+        Combination("frontend", manifest, {"service_name": name, "node_version": node,
+                                           "auth": "oidc" if index % 2 else "none"})
         for manifest, names in FRONTENDS.items()
         for name in names
-        for node in NODE_VERSIONS
-    ]
+        for index, node in enumerate(NODE_VERSIONS)
+    ]  # fmt: skip
 
 
 def _metas() -> list[Combination]:
     return [
-        Combination("meta", manifest, {"python_version": python, "node_version": node})
+        Combination("meta", manifest, {"python_version": python, "node_version": node,
+                                       "auth": "oidc" if index % 2 else "none"})
         for manifest in TESTED_MANIFESTS
         for python in PYTHON_VERSIONS
-        for node in NODE_VERSIONS
-    ]
+        for index, node in enumerate(NODE_VERSIONS)
+    ]  # fmt: skip
 
 
 SUPPORTED: list[Combination] = [

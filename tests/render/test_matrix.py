@@ -112,10 +112,9 @@ def test_the_matrix_covers_every_offered_choice() -> None:
     assert {d.get("node_version", "22") for d in data if d["template_kind"] == "frontend"} == {
         "20", "22", "24",
     }  # fmt: skip
-    assert {d.get("auth", "none") for d in data if d["template_kind"] == "backend"} == {
-        "none",
-        "jwt",
-    }
+    for kind in ("backend", "frontend", "meta"):
+        auths = {d.get("auth", "none") for d in data if d["template_kind"] == kind}
+        assert auths == {"none", "oidc"}, kind
     assert {len(d["services"]) for d in data if "services" in d} == {1, 3, 12}
     assert {MANIFEST_PLACE[c.manifest] for c in SUPPORTED} == set(PLACES)
 

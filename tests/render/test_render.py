@@ -20,7 +20,7 @@ pytestmark = pytest.mark.render
 MARKDOWN_CONFIG = Path(__file__).with_name("pymarkdown.json")
 ISSUE_TEMPLATES = Path(".github/ISSUE_TEMPLATE")
 # The docs are linted on the richest render of each kind: the tables hold 12 services.
-DOCS_LINTED = {"meta-12-services", "backend-of-12-jwt", "frontend-of-12-nonroot"}
+DOCS_LINTED = {"meta-12-services", "backend-of-12-oidc", "frontend-of-12-nonroot"}
 
 KINDS = ("meta", "backend", "frontend")
 # What a forgotten Jinja expression looks like in output: a tag, or an expression naming
@@ -52,9 +52,9 @@ MATRIX = [
                  id="meta-3-services"),
     pytest.param("meta", {"services": services(12), "project_name": "Big Co Platform",
                           "engines": ["nats", "redis"]}, id="meta-12-services"),
-    pytest.param("backend", {"services": services(12), "service_name": "svc-4", "auth": "jwt",
+    pytest.param("backend", {"services": services(12), "service_name": "svc-4", "auth": "oidc",
                              "python_version": "3.13", "engines": ["nats", "redis"]},
-                 id="backend-of-12-jwt"),
+                 id="backend-of-12-oidc"),
     pytest.param("frontend", {"services": services(12), "service_name": "svc-3",
                               "node_version": "24"}, id="frontend-of-12-nonroot"),
 ]  # fmt: skip
@@ -120,10 +120,9 @@ def test_answers_file_makes_updates_possible(template: Path, tmp_path: Path, kin
     assert Path(recorded["_src_path"]) == template
     assert recorded["_commit"] == "1.0.0"
     assert recorded["template_kind"] == kind
-    for key in ("project_slug", "organization", "domain", "registry", "services"):
+    for key in ("project_slug", "organization", "domain", "registry", "auth", "services"):
         assert key in recorded
     assert ("service_name" in recorded) is (kind != "meta")
-    assert ("auth" in recorded) is (kind == "backend")
 
 
 @pytest.mark.parametrize("kind", KINDS)

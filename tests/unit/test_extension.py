@@ -20,6 +20,7 @@ ANSWERS: dict[str, Any] = {
     "python_version": "3.12",
     "node_version": "22",
     "engines": [],
+    "auth": "oidc",
     "services": [{"name": "api", "kind": "backend"}, {"name": "web", "kind": "frontend"}],
 }
 
@@ -90,3 +91,13 @@ def test_defaults_filters(env: Environment) -> None:
     assert render(env, source, services=ANSWERS["services"]) == "web"
     assert render(env, source, services="not a list") == ""
     assert render(env, "{{ {'b': 1, 'a': 2} | to_json }}") == '{"a": 2, "b": 1}'
+
+
+def test_context_gets_the_sign_in_settings_of_its_kind(env: Environment) -> None:
+    source = "{% for s in oidc.for_kind(template_kind) %}{{ s.name }}={{ s.default }} {% endfor %}"
+    backend = render(env, source, template_kind="backend", service_name="", **ANSWERS)
+    frontend = render(env, source, template_kind="frontend", service_name="", **ANSWERS)
+    assert backend.split() == ["OIDC_ISSUER=", "OIDC_AUDIENCE=", "OIDC_CLIENT_ID=",
+                               "OIDC_ROLES_CLAIM=roles", "OIDC_TENANT_CLAIM=tenant"]  # fmt: skip
+    assert set(frontend.split()) - set(backend.split()) == {"OIDC_CLIENT_SECRET=", "AUTH_SECRET="}
+    assert render(env, "{{ suite.auth }}", template_kind="meta", **ANSWERS) == "oidc"

@@ -199,6 +199,7 @@ def test_bad_manifests_name_the_culprit(services: Any, words: list[str]) -> None
         ({"engines": [{"name": "nats"}]}, ["not a list of engine names"]),
         ({"engines": ["kafka"]}, ["'kafka', which the suite does not run", "nats, redis"]),
         ({"engines": ["redis", "redis"]}, ["'redis' 2 times", "name each engine once"]),
+        ({"auth": "jwt"}, ["auth", "none, oidc"]),
     ],
 )
 def test_bad_project_answers_are_rejected(answers: dict[str, str], words: list[str]) -> None:

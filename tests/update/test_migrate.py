@@ -81,3 +81,29 @@ def test_usage_errors_exit_non_zero(repo: Path) -> None:
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert proc.returncode == 2
     assert "usage" in proc.stderr
+
+
+ANSWERS = "# Changes here will be overwritten by Copier\n_commit: 0.2.0\nauth: jwt\nname: jwt\n"
+
+
+def test_answer_rename_changes_only_that_key(tmp_path: Path) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(ANSWERS)
+    out = migrate(tmp_path, "answer", ".copier-answers.yml", "auth", "jwt", "oidc")
+    assert "auth 'jwt' is now 'oidc'" in out
+    assert (tmp_path / ".copier-answers.yml").read_text() == ANSWERS.replace(
+        "auth: jwt", "auth: oidc"
+    )
+
+
+@pytest.mark.parametrize("recorded", ["auth: none\n", "auth: jwt_other\n", ""])
+def test_answer_rename_leaves_other_values(tmp_path: Path, recorded: str) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(f"_commit: 0.2.0\n{recorded}")
+    out = migrate(tmp_path, "answer", ".copier-answers.yml", "auth", "jwt", "oidc")
+    assert "nothing to rename" in out
+    assert (tmp_path / ".copier-answers.yml").read_text() == f"_commit: 0.2.0\n{recorded}"
+
+
+def test_answer_rename_reads_a_quoted_value(tmp_path: Path) -> None:
+    (tmp_path / ".copier-answers.yml").write_text("auth: 'jwt'\n")
+    migrate(tmp_path, "answer", ".copier-answers.yml", "auth", "jwt", "oidc")
+    assert (tmp_path / ".copier-answers.yml").read_text() == "auth: oidc\n"

@@ -42,11 +42,17 @@ const observe: Middleware = {
   },
 };
 
-/** A typed client for server-side calls on the backend's internal URL. */
-export function backendClient(requestId: string) {
+/**
+ * A typed client for server-side calls on the backend's internal URL, as the signed-in user
+ * when an access token is given.
+ */
+export function backendClient(requestId: string, accessToken?: string) {
   const client = createClient<paths>({
     baseUrl: `${getConfig().BACKEND_URL}${API_PREFIX}`,
-    headers: { [REQUEST_ID_HEADER]: requestId },
+    headers: {
+      [REQUEST_ID_HEADER]: requestId,
+      ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+    },
     cache: "no-store",
   });
   client.use(observe);
@@ -60,8 +66,11 @@ export async function getHealth(requestId: string): Promise<ApiResult<Health>> {
 export async function listItems(
   page: { limit: number; offset: number },
   requestId: string,
+  accessToken?: string,
 ): Promise<ApiResult<ItemPage>> {
-  return settle(() => backendClient(requestId).GET("/items", { params: { query: page } }));
+  return settle(() =>
+    backendClient(requestId, accessToken).GET("/items", { params: { query: page } }),
+  );
 }
 
 export type { Item };

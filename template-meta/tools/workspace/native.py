@@ -20,7 +20,8 @@ from pathlib import Path
 
 from workspace import links, vocabulary
 from workspace.manifest import Manifest, WorkspaceError
-from workspace.native_config import Settings, load_settings, write_configs
+from workspace.native_config import Settings, dotenv_values, load_settings, write_configs
+from workspace.sign_in import sign_in_env
 from workspace.vocabulary import Runtime
 
 PROCFILES = {"dev": "Procfile.dev", "start": "Procfile"}
@@ -193,7 +194,7 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
         print("Prometheus is not installed: the platform runs without it "
               "(on Debian: apt-get install prometheus).")  # fmt: skip
     manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
-    env = {**child_env(), **settings.process_env()}
+    env = {**child_env(), **settings.process_env(), **sign_in_settings(manifest, settings)}
     for name, command in found.items():
         manager.add_process(name, command, env=env, cwd=str(manifest.root))
     watcher = threading.Thread(
@@ -202,6 +203,16 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
     watcher.start()
     manager.loop()
     return int(manager.returncode or 0)
+
+
+def sign_in_settings(manifest: Manifest, settings: Settings) -> dict[str, str]:
+    """With `auth: oidc`, every process's sign-in settings: .env's, else the dev provider's."""
+    domain = manifest.answers.get("domain", "localhost")
+    public_url = f"http://{domain}:{settings.ports['EDGE_PORT']}"
+    frontends = [s.route for s in manifest.services if s.kind == "frontend"]
+    values = {**dotenv_values(manifest.root), **os.environ}
+    auth = str(manifest.answers.get("auth", "none"))
+    return sign_in_env(auth, values, public_url, frontends)
 
 
 def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:

@@ -68,12 +68,17 @@ def _port(values: Mapping[str, str], key: str, default: int) -> int:
     return int(text)
 
 
-def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from the meta-repo's .env, overridden by the environment."""
+def dotenv_values(root: Path) -> dict[str, str]:
+    """The meta-repo's .env, parsed as honcho does ({} without one)."""
     from honcho.environ import parse as parse_env
 
     env_file = root / ".env"
-    values = parse_env(env_file.read_text(encoding="utf-8")) if env_file.is_file() else {}
+    return dict(parse_env(env_file.read_text(encoding="utf-8"))) if env_file.is_file() else {}
+
+
+def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the meta-repo's .env, overridden by the environment."""
+    values = dotenv_values(root)
     values.update(os.environ if environ is None else environ)
     ports = {key: _port(values, key, default) for key, default in native_ports().items()}
     by_port: dict[int, list[str]] = {}
