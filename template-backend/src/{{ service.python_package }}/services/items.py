@@ -23,8 +23,9 @@ LISTED = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at
 
 
 async def list_items(
-    connection: AsyncConnection, limit: int, offset: int
+    connection: AsyncConnection | AsyncSession, limit: int, offset: int
 ) -> tuple[Sequence[RowMapping], int]:
+    """Over a connection, or over a session, which adds its tenant's filter with sign-in."""
     total = await connection.scalar(select(func.count()).select_from(Item))
     page = await connection.execute(select(*LISTED).order_by(Item.id).limit(limit).offset(offset))
     return page.mappings().all(), int(total or 0)
