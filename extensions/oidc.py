@@ -41,7 +41,7 @@ SETTINGS = (
     Setting("OIDC_AUDIENCE", "the audience (`aud`) of the access tokens the backends accept",
             "", "api", BOTH, BOTH),
     Setting("OIDC_CLIENT_ID", "the platform's client id at the provider", "", "web",
-            BOTH, ("frontend",)),
+            ("frontend",), ("frontend",)),
     Setting("OIDC_ROLES_CLAIM", f"the token claim listing the user's roles ({READER}, "
             f"{WRITER})", "roles", "roles", BOTH),
     Setting("OIDC_TENANT_CLAIM", "the token claim naming the user's tenant", "tenant", "tenant",

@@ -286,7 +286,7 @@ def test_base_holds_the_contract(backend: Backend) -> None:
     config = by_kind["ConfigMap"]["data"]
     assert "DATABASE_URL" not in config
     assert config["PORT"] == str(backend.service.port)
-    assert ("JWKS_URL" in config) is (backend.answers["auth"] == "oidc")
+    assert ("OIDC_ISSUER" in config) is (backend.answers["auth"] == "oidc")
     assert by_kind["HorizontalPodAutoscaler"]["apiVersion"] == "autoscaling/v2"
 
     ingress = by_kind["Ingress"]["spec"]

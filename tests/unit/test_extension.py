@@ -97,7 +97,9 @@ def test_context_gets_the_sign_in_settings_of_its_kind(env: Environment) -> None
     source = "{% for s in oidc.for_kind(template_kind) %}{{ s.name }}={{ s.default }} {% endfor %}"
     backend = render(env, source, template_kind="backend", service_name="", **ANSWERS)
     frontend = render(env, source, template_kind="frontend", service_name="", **ANSWERS)
-    assert backend.split() == ["OIDC_ISSUER=", "OIDC_AUDIENCE=", "OIDC_CLIENT_ID=",
-                               "OIDC_ROLES_CLAIM=roles", "OIDC_TENANT_CLAIM=tenant"]  # fmt: skip
-    assert set(frontend.split()) - set(backend.split()) == {"OIDC_CLIENT_SECRET=", "AUTH_SECRET="}
+    assert backend.split() == ["OIDC_ISSUER=", "OIDC_AUDIENCE=", "OIDC_ROLES_CLAIM=roles",
+                               "OIDC_TENANT_CLAIM=tenant"]  # fmt: skip
+    assert set(frontend.split()) - set(backend.split()) == {
+        "OIDC_CLIENT_ID=", "OIDC_CLIENT_SECRET=", "AUTH_SECRET="
+    }  # fmt: skip
     assert render(env, "{{ suite.auth }}", template_kind="meta", **ANSWERS) == "oidc"

@@ -28,6 +28,9 @@ class _Envelope(BaseModel):
     id: UUID = Field(description="The event's id: a consumer processes each id once")
     version: Literal[1] = VERSION
     occurred_at: datetime
+    tenant: str | None = Field(
+        default=None, description="The tenant whose data changed (with sign-in); else null"
+    )
 
 
 class ItemCreated(_Envelope):

@@ -32,7 +32,9 @@ class LocalAnnouncer:
         pass
 
     def committed(self, event: ChangeEvent) -> None:
-        self.broker.publish(Event(event.type, event.data.model_dump(mode="json"), id=str(event.id)))
+        self.broker.publish(Event(
+                event.type, event.data.model_dump(mode="json"), id=str(event.id), tenant=event.tenant
+            ))
 
 
 class Wakeable(Protocol):

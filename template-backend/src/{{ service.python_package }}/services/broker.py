@@ -12,6 +12,8 @@ from typing import Any
 
 from loguru import logger
 
+from ..core.context import tenant_var
+
 # A subscriber that falls this far behind is dropped rather than slowing publishers down.
 QUEUE_SIZE = 256
 
@@ -22,13 +24,16 @@ class Event:
     data: dict[str, Any]
     # The event's id (the SSE `id:` field), by which clients can tell a repeat.
     id: str | None = None
+    # Whose change it is, with sign-in: only that tenant's subscribers get it.
+    tenant: str | None = None
 
 
 class Subscription:
     """The events of one subscriber, in order, until the broker closes."""
 
-    def __init__(self, broker: Broker) -> None:
+    def __init__(self, broker: Broker, tenant: str | None = None) -> None:
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
+        self.tenant = tenant
         self._broker = broker
 
     def __aiter__(self) -> Subscription:
@@ -52,7 +57,7 @@ class Subscription:
 
 class Broker:
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[Event | None]] = set()
+        self._queues: dict[asyncio.Queue[Event | None], str | None] = {}
         self._closed = False
 
     @property
@@ -60,25 +65,31 @@ class Broker:
         return len(self._queues)
 
     def publish(self, event: Event) -> None:
-        for queue in list(self._queues):
+        """To every subscriber, or, for a tenant's event, to that tenant's subscribers: an
+        event's tenant is the request's (`tenant_var`) unless given."""
+        tenant = event.tenant or tenant_var.get()
+        for queue, subscriber_tenant in list(self._queues.items()):
+            if tenant is not None and subscriber_tenant != tenant:
+                continue
             try:
                 queue.put_nowait(event)
             except asyncio.QueueFull:
                 logger.warning("dropping a slow event subscriber")
-                self._queues.discard(queue)
+                self._queues.pop(queue, None)
                 self.end(queue)
 
     def subscribe(self) -> Subscription:
-        """Register now, so no event published after this call is missed."""
-        subscription = Subscription(self)
+        """Register now, so no event published after this call is missed; a signed-in
+        request's subscription gets its tenant's events only."""
+        subscription = Subscription(self, tenant_var.get())
         if self._closed:
             self.end(subscription.queue)
         else:
-            self._queues.add(subscription.queue)
+            self._queues[subscription.queue] = subscription.tenant
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        self._queues.discard(subscription.queue)
+        self._queues.pop(subscription.queue, None)
 
     def close(self) -> None:
         """End every subscription (at shutdown)."""

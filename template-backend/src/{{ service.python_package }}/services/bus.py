@@ -154,11 +154,12 @@ class EventBus:
         try:
             event: dict[str, Any] = json.loads(message.data)
             event_id, name, data = str(event["id"]), str(event["type"]), event["data"]
+            tenant = event.get("tenant")
         except (ValueError, KeyError, TypeError):
             logger.warning("events: dropping a malformed message on {}", message.subject)
             return
         if self._seen.add(event_id):
-            self.broker.publish(Event(name, data, id=event_id))
+            self.broker.publish(Event(name, data, id=event_id, tenant=tenant))
 
     async def publish(self, subject: str, payload: bytes, event_id: str) -> None:
         """Publish and wait for JetStream's ack (raises when it does not come)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ..core.context import tenant_var
 from ..models.item import Item
 from ..schemas.events import ChangeEvent, ItemCreated, ItemDeletedEvent, ItemUpdated
 from ..schemas.items import Item as ItemOut
@@ -19,8 +21,9 @@ from .announce import Announcer
 LISTED = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _stamp() -> dict[str, Any]:
+    """What every event of a change carries besides its data: a new id, the time, the tenant."""
+    return {"id": uuid.uuid4(), "occurred_at": datetime.now(UTC), "tenant": tenant_var.get()}
 
 
 async def _commit(session: AsyncSession, announcer: Announcer, event: ChangeEvent) -> None:
@@ -31,8 +34,9 @@ async def _commit(session: AsyncSession, announcer: Announcer, event: ChangeEven
 
 
 async def list_items(
-    connection: AsyncConnection, limit: int, offset: int
+    connection: AsyncConnection | AsyncSession, limit: int, offset: int
 ) -> tuple[Sequence[RowMapping], int]:
+    """Over a connection, or over a session, which adds its tenant's filter with sign-in."""
     total = await connection.scalar(select(func.count()).select_from(Item))
     page = await connection.execute(select(*LISTED).order_by(Item.id).limit(limit).offset(offset))
     return page.mappings().all(), int(total or 0)
@@ -46,7 +50,7 @@ async def create_item(session: AsyncSession, announcer: Announcer, data: ItemCre
     item = Item(**data.model_dump())
     session.add(item)
     await session.flush()
-    event = ItemCreated(id=uuid.uuid4(), occurred_at=_now(), data=ItemOut.model_validate(item))
+    event = ItemCreated(**_stamp(), data=ItemOut.model_validate(item))
     await _commit(session, announcer, event)
     return item
 
@@ -59,7 +63,7 @@ async def update_item(
     # The row is locked from here to the commit: events of one item are staged in order.
     await session.flush()
     await session.refresh(item)
-    event = ItemUpdated(id=uuid.uuid4(), occurred_at=_now(), data=ItemOut.model_validate(item))
+    event = ItemUpdated(**_stamp(), data=ItemOut.model_validate(item))
     await _commit(session, announcer, event)
     return item
 
@@ -68,5 +72,5 @@ async def delete_item(session: AsyncSession, announcer: Announcer, item: Item) -
     item_id = item.id
     await session.delete(item)
     await session.flush()
-    event = ItemDeletedEvent(id=uuid.uuid4(), occurred_at=_now(), data=ItemDeleted(id=item_id))
+    event = ItemDeletedEvent(**_stamp(), data=ItemDeleted(id=item_id))
     await _commit(session, announcer, event)
