@@ -109,3 +109,22 @@ def test_this_repo_is_a_workspace() -> None:
     names = [name for name, _ in update.repos(Manifest.load(ROOT))]
     assert names[0] == "."
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("recorded", "expected"), [("jwt", "oidc"), ("oidc", "oidc"), ("none", None)]
+)
+def test_a_manifest_without_auth_takes_it_from_its_services(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recorded: str, expected: str | None
+) -> None:
+    """A platform from before `auth` was shared keeps its sign-in through the update."""
+    api = tmp_path / "services" / "api"
+    api.mkdir(parents=True)
+    (api / ".copier-answers.yml").write_text(ANSWERS + f"auth: {recorded}\n")
+    manifest = Manifest(tmp_path, {"project_slug": "demo"})
+    inferred = update.with_inferred_auth(manifest, [("api", api)])
+    assert inferred.answers.get("auth") == expected
+    printed = capsys.readouterr().out
+    assert ("auth: oidc" in printed) == (expected is not None)
+    chosen = Manifest(tmp_path, {"project_slug": "demo", "auth": "none"})
+    assert update.with_inferred_auth(chosen, [("api", api)]) is chosen

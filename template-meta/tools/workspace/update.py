@@ -312,6 +312,7 @@ def update_all(
         manifest = Manifest(root, answers)
     names = service_names(manifest)
     present = [(n, manifest.service_dir(n)) for n in names if manifest.service_dir(n).exists()]
+    manifest = with_inferred_auth(manifest, present)
     # A service the meta-repo already had is cloned by `make bootstrap`; a new one is rendered.
     known = set(service_names(Manifest(root, recorded_answers(root))))
     not_cloned = [(n, manifest.service_dir(n)) for n in names if n in known]
@@ -328,6 +329,27 @@ def update_all(
             if check:
                 return check_all(manifest, present, template.latest, template)
             return _update_all(manifest, present, template, work, dry_run, answers is not None)
+
+
+# A service that answered `auth` before the manifest shared it: `jwt` is now `oidc`.
+SIGNED_IN = {"jwt": "oidc", "oidc": "oidc"}
+
+
+def with_inferred_auth(manifest: Manifest, present: list[tuple[str, Path]]) -> Manifest:
+    """A manifest written before `auth` was shared takes it from its services, so that an
+    update never turns off the sign-in of a service that has it; the choice is printed."""
+    if "auth" in manifest.answers:
+        return manifest
+    signed_in = [n for n, path in present if recorded_answers(path).get("auth") in SIGNED_IN]
+    if not signed_in:
+        return manifest
+    print(
+        f"{MANIFEST_FILE} names no `auth`, and {', '.join(signed_in)} signed people in: this "
+        "update uses `auth: oidc` for the platform (add `auth: oidc` or `auth: none` to "
+        f"{MANIFEST_FILE} to choose)",
+        flush=True,
+    )
+    return Manifest(manifest.root, {**manifest.answers, "auth": "oidc"})
 
 
 def job_for(name: str, path: Path, data: dict[str, Any], target: str) -> Job:
