@@ -32,9 +32,8 @@ class LocalAnnouncer:
         pass
 
     def committed(self, event: ChangeEvent) -> None:
-        self.broker.publish(Event(
-                event.type, event.data.model_dump(mode="json"), id=str(event.id), tenant=event.tenant
-            ))
+        data = event.data.model_dump(mode="json")
+        self.broker.publish(Event(event.type, data, id=str(event.id), tenant=event.tenant))
 
 
 class Wakeable(Protocol):
