@@ -75,7 +75,7 @@ def test_native_processes_get_the_settings_of_dotenv_and_the_manifest(
     env = native.sign_in_settings(manifest, native_config.load_settings(tmp_path, environ={}))
     assert env["AUTH_SECRET"] == "from-dotenv"
     assert env["OIDC_REDIRECT_URIS"] == (
-        "http://platform.test:9000/auth/callback/oidc,http://platform.test:9000/admin/auth/callback/oidc"
+        "http://127.0.0.1:9000/auth/callback/oidc,http://127.0.0.1:9000/admin/auth/callback/oidc"
     )
     none = Manifest(root=tmp_path, answers={**answers, "auth": "none"})
     assert native.sign_in_settings(none, native_config.load_settings(tmp_path, environ={})) == {}

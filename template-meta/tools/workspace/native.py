@@ -207,12 +207,12 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
 
 def sign_in_settings(manifest: Manifest, settings: Settings) -> dict[str, str]:
     """With `auth: oidc`, every process's sign-in settings: .env's, else the dev provider's."""
-    domain = manifest.answers.get("domain", "localhost")
-    public_url = f"http://{domain}:{settings.ports['EDGE_PORT']}"
     frontends = [s.route for s in manifest.services if s.kind == "frontend"]
     values = {**dotenv_values(manifest.root), **os.environ}
     auth = str(manifest.answers.get("auth", "none"))
-    return sign_in_env(auth, values, public_url, frontends)
+    # The edge as native mode listens on it and prints it: where the browser comes back to
+    # after signing in, so the provider must know exactly that origin.
+    return sign_in_env(auth, values, settings.edge, frontends)
 
 
 def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:
