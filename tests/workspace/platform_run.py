@@ -72,10 +72,15 @@ def workspace_services(**routes: tuple[str, str]) -> list[dict[str, Any]]:
 
 
 def render_workspace(
-    template: Path, dest: Path, services: list[dict[str, Any]], engines: list[str] | None = None
+    template: Path,
+    dest: Path,
+    services: list[dict[str, Any]],
+    engines: list[str] | None = None,
+    auth: str = "none",
 ) -> Path:
     return render(template, dest, {"template_kind": "meta", "project_slug": "demo",
-                                   "services": services, "engines": engines or []})  # fmt: skip
+                                   "services": services, "engines": engines or [],
+                                   "auth": auth})  # fmt: skip
 
 
 def _wait_ready(process: subprocess.Popen[bytes], urls: list[str], log: Path) -> None:
@@ -113,7 +118,7 @@ def running(
     (SIGINT) at the end."""
     # Every port native mode listens on, the engines' too, free: tests never collide.
     settings = ("EDGE_PORT", "DASHBOARD_PORT", "TRAEFIK_METRICS_PORT", "PROMETHEUS_PORT",
-                "NATS_PORT", "REDIS_PORT")  # fmt: skip
+                "NATS_PORT", "REDIS_PORT", "OIDC_DEV_PORT")  # fmt: skip
     ports = {key: free_port() for key in settings}
     manifest = yaml.safe_load((root / "polystack.yml").read_text())
     services = {s["name"]: s["port"] for s in manifest["services"]}
