@@ -8,8 +8,10 @@ folder; a backend whose manifest entry says `consumes: [<producer>]` reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from model import Service, Suite
+if TYPE_CHECKING:  # loaded by file path beside model.py (polystack.py), never as `model`
+    from model import Service, Suite
 
 ACTIONS = ("created", "updated", "deleted")
 SCHEMAS_DIR = "schemas"
