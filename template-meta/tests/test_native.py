@@ -137,28 +137,30 @@ def test_replicas_are_extra_servers_and_processes_on_their_own_ports(tmp_path: P
         (tmp_path / source).write_text((ROOT / source).read_text())
     settings = Settings(PORTS, {}, {backend: 3})
     extra = native_config.replica_ports(settings)
-    assert len(extra[backend]) == 2 and runtime.port not in extra[backend]
+    assert len(extra[backend]) == 2
+    assert runtime.port not in extra[backend]
     native_config.write_configs(Manifest.load(tmp_path), settings, extra)
     # Traefik reads the routes with the replicas added; the others are the committed ones.
     static = native_config.traefik_static(tmp_path, settings)
-    assert static["providers"]["file"]["filename"] == str(tmp_path / native_config.REPLICATED_CONFIG)
-    routes = yaml.safe_load((tmp_path / native_config.REPLICATED_CONFIG).read_text())
+    replicated = tmp_path / native_config.REPLICATED_CONFIG
+    assert static["providers"]["file"]["filename"] == str(replicated)
+    routes = yaml.safe_load(replicated.read_text())
     committed = yaml.safe_load((ROOT / native_config.DYNAMIC_CONFIG).read_text())
+    ports = [runtime.port, *extra[backend]]
     servers = routes["http"]["services"][backend]["loadBalancer"]["servers"]
-    assert servers == [{"url": f"http://127.0.0.1:{p}"} for p in [runtime.port, *extra[backend]]]
+    assert servers == [{"url": f"http://127.0.0.1:{p}"} for p in ports]
     routes["http"]["services"][backend] = committed["http"]["services"][backend]
     assert routes == committed
-    assert native.replica_readiness(tmp_path, runtime) == [
-        runtime.readiness.replace(str(runtime.port), str(p)) for p in [runtime.port, *extra[backend]]
-    ]
+    readiness = [runtime.readiness.replace(str(runtime.port), str(p)) for p in ports]
+    assert native.replica_readiness(tmp_path, runtime) == readiness
     found = native.processes(ROOT, "dev")
     replicas = native.replica_processes(found, extra)
     assert list(replicas) == [f"{backend}.2", f"{backend}.3"]
-    assert replicas[f"{backend}.2"] == found[backend].replace(
-        f" PORT={runtime.port} ", f" PORT={extra[backend][0]} ")
+    own, second = f" PORT={runtime.port} ", f" PORT={extra[backend][0]} "
+    assert replicas[f"{backend}.2"] == found[backend].replace(own, second)
     # A run without replicas goes back to the committed routes.
     native_config.write_configs(Manifest.load(tmp_path), Settings(PORTS, {}))
-    assert not (tmp_path / native_config.REPLICATED_CONFIG).exists()
+    assert not replicated.exists()
     filename = native_config.traefik_static(tmp_path, Settings(PORTS, {}))["providers"]["file"]
     assert filename["filename"] == str(tmp_path / native_config.DYNAMIC_CONFIG)
 

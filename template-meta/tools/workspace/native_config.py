@@ -102,9 +102,10 @@ def _replicas(text: str) -> dict[str, int]:
         name, _, count = item.partition("=")
         name, count = name.strip(), count.strip()
         if name not in backends:
+            example = backends[0] if backends else "api"
             raise WorkspaceError(f"REPLICAS names {name!r}, which is not a backend of this "
                                  f"platform: use some of {', '.join(backends) or '(none)'}, "
-                                 "e.g. REPLICAS=" + (backends[0] if backends else "api") + "=2")  # fmt: skip
+                                 f"e.g. REPLICAS={example}=2")  # fmt: skip
         if not count.isdigit() or not 1 <= int(count) <= 16:
             raise WorkspaceError(f"REPLICAS gives {name} {count!r} replicas: write a whole "
                                  f"number from 1 to 16, e.g. REPLICAS={name}=2")  # fmt: skip
