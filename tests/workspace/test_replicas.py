@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -100,3 +101,8 @@ def test_live_page_shows_each_replica_s_change_and_orders_consumes_them(
     for item, _ in created:
         events = [line for line in platform.lines("orders") if "consumer" in line or "api:" in line]
         assert len(handled(item)) == 1, (item, events)
+    # ... and recorded each event once in its inbox, shared by its replicas (SQLite natively).
+    database = platform.root / "services" / "orders" / "data" / "app.db"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as inbox:
+        rows = inbox.execute("SELECT consumer, count(*) FROM inbox GROUP BY consumer").fetchall()
+    assert rows == [("orders-from-api", len(created))]
