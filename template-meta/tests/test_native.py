@@ -104,6 +104,67 @@ def test_write_configs_writes_both_files(tmp_path: Path) -> None:
     assert yaml.safe_load((folder / "prometheus.yml").read_text())["scrape_configs"]
 
 
+def backend_names() -> list[str]:
+    return [n for n, r in vocabulary.runtimes().items() if r.kind == "backend"]
+
+
+def test_replicas_are_counted_per_backend(tmp_path: Path) -> None:
+    backend = backend_names()[0]
+    (tmp_path / ".env").write_text(f"REPLICAS={backend}=3\n")
+    assert native_config.load_settings(tmp_path, environ={}).replicas == {backend: 3}
+    # One replica is the default: nothing extra.
+    settings = native_config.load_settings(tmp_path, environ={"REPLICAS": f" {backend}=1, "})
+    assert settings.replicas == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("nobody=2", "'nobody', which is not a backend"), ("{backend}=0", "from 1 to 16"),
+     ("{backend}=two", "from 1 to 16"), ("{backend}", "from 1 to 16")],
+)  # fmt: skip
+def test_bad_replicas_are_rejected(tmp_path: Path, value: str, message: str) -> None:
+    environ = {"REPLICAS": value.format(backend=backend_names()[0])}
+    with pytest.raises(WorkspaceError, match=message):
+        native_config.load_settings(tmp_path, environ=environ)
+
+
+def test_replicas_are_extra_servers_and_processes_on_their_own_ports(tmp_path: Path) -> None:
+    backend = backend_names()[0]
+    runtime = vocabulary.runtimes()[backend]
+    for source in ("polystack.yml", native_config.TRAEFIK_STATIC, native_config.DYNAMIC_CONFIG,
+                   native_config.PROMETHEUS_DIR / "prometheus.yml"):  # fmt: skip
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / source).write_text((ROOT / source).read_text())
+    settings = Settings(PORTS, {}, {backend: 3})
+    extra = native_config.replica_ports(settings)
+    assert len(extra[backend]) == 2
+    assert runtime.port not in extra[backend]
+    native_config.write_configs(Manifest.load(tmp_path), settings, extra)
+    # Traefik reads the routes with the replicas added; the others are the committed ones.
+    static = native_config.traefik_static(tmp_path, settings)
+    replicated = tmp_path / native_config.REPLICATED_CONFIG
+    assert static["providers"]["file"]["filename"] == str(replicated)
+    routes = yaml.safe_load(replicated.read_text())
+    committed = yaml.safe_load((ROOT / native_config.DYNAMIC_CONFIG).read_text())
+    ports = [runtime.port, *extra[backend]]
+    servers = routes["http"]["services"][backend]["loadBalancer"]["servers"]
+    assert servers == [{"url": f"http://127.0.0.1:{p}"} for p in ports]
+    routes["http"]["services"][backend] = committed["http"]["services"][backend]
+    assert routes == committed
+    readiness = [runtime.readiness.replace(str(runtime.port), str(p)) for p in ports]
+    assert native.replica_readiness(tmp_path, runtime) == readiness
+    found = native.processes(ROOT, "dev")
+    replicas = native.replica_processes(found, extra)
+    assert list(replicas) == [f"{backend}.2", f"{backend}.3"]
+    own, second = f" PORT={runtime.port} ", f" PORT={extra[backend][0]} "
+    assert replicas[f"{backend}.2"] == found[backend].replace(own, second)
+    # A run without replicas goes back to the committed routes.
+    native_config.write_configs(Manifest.load(tmp_path), Settings(PORTS, {}))
+    assert not replicated.exists()
+    filename = native_config.traefik_static(tmp_path, Settings(PORTS, {}))["providers"]["file"]
+    assert filename["filename"] == str(tmp_path / native_config.DYNAMIC_CONFIG)
+
+
 @pytest.mark.parametrize(("mode", "server"), [("dev", "next dev"), ("start", "node server.js")])
 def test_procfiles_run_traefik_prometheus_and_every_service(mode: str, server: str) -> None:
     manifest = Manifest.load(ROOT)

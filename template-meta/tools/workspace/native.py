@@ -20,7 +20,14 @@ from pathlib import Path
 
 from workspace import links, vocabulary
 from workspace.manifest import Manifest, WorkspaceError
-from workspace.native_config import Settings, dotenv_values, load_settings, write_configs
+from workspace.native_config import (
+    Settings,
+    dotenv_values,
+    load_settings,
+    replica_ports,
+    routes_file,
+    write_configs,
+)
 from workspace.sign_in import sign_in_env
 from workspace.vocabulary import Runtime
 
@@ -164,6 +171,20 @@ def processes(root: Path, mode: str) -> dict[str, str]:
     return found
 
 
+def replica_processes(found: dict[str, str], extra: dict[str, list[int]]) -> dict[str, str]:
+    """Each extra replica of a backend: its process line on its own port (`api.2`, ...)."""
+    runtimes = vocabulary.runtimes()
+    replicas = {}
+    for name, ports in extra.items():
+        own = f" PORT={runtimes[name].port} "
+        if own not in found[name]:
+            raise WorkspaceError(f"the process line of {name} sets no PORT={runtimes[name].port}: "
+                                 "run `make update` to render the Procfiles again")  # fmt: skip
+        for number, port in enumerate(ports, start=2):
+            replicas[f"{name}.{number}"] = found[name].replace(own, f" PORT={port} ", 1)
+    return replicas
+
+
 def announce_when_ready(
     manifest: Manifest, settings: Settings, names: set[str], started: float
 ) -> None:
@@ -186,10 +207,12 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
     started = time.monotonic()
     check_ready(manifest, mode)
     settings = load_settings(manifest.root)
-    write_configs(manifest, settings)
+    extra = replica_ports(settings)
+    write_configs(manifest, settings, extra)
     if not skip_prepare:
         prepare(manifest, mode)
     found = processes(manifest.root, mode)
+    found.update(replica_processes(found, extra))
     if PROMETHEUS not in found:
         print("Prometheus is not installed: the platform runs without it "
               "(on Debian: apt-get install prometheus).")  # fmt: skip
@@ -216,10 +239,22 @@ def sign_in_settings(manifest: Manifest, settings: Settings) -> dict[str, str]:
 
 
 def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:
-    """Wait until every service is ready on loopback (the readiness check its container
-    healthcheck and Kubernetes use), so that Traefik finds them up (it starts right after)."""
+    """Wait until every service, each replica of it, is ready on loopback (the readiness
+    check its container healthcheck and Kubernetes use), so that Traefik finds them up (it
+    starts right after)."""
     runtimes = vocabulary.runtimes()
-    urls = [runtimes[s.name].readiness for s in manifest.services if s.name in runtimes]
+    urls = [url for s in manifest.services if s.name in runtimes
+            for url in replica_readiness(manifest.root, runtimes[s.name])]  # fmt: skip
     if not links.wait_until_up(urls, timeout):
         print(f"some services are not up after {timeout:.0f} s: starting Traefik anyway",
               flush=True)  # fmt: skip
+
+
+def replica_readiness(root: Path, service: Runtime) -> list[str]:
+    """The service's readiness URL at each server Traefik's routes send it to."""
+    import yaml
+
+    routes = yaml.safe_load(routes_file(root).read_text(encoding="utf-8"))
+    servers = routes["http"]["services"][service.name]["loadBalancer"]["servers"]
+    own = f"http://127.0.0.1:{service.port}"
+    return [service.readiness.replace(own, s["url"], 1) for s in servers]

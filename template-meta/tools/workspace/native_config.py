@@ -5,8 +5,9 @@ hardening included) and one Prometheus scrape config with its alert rules."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from workspace.manifest import Manifest, WorkspaceError
 NATIVE_DIR = ".native"
 TRAEFIK_STATIC = Path("traefik") / "compose" / "traefik.yml"
 DYNAMIC_CONFIG = Path("traefik") / "native" / "dynamic.yml"
+# With replicas, the routes Traefik reads: the committed ones, each replica added as a server.
+REPLICATED_CONFIG = Path(NATIVE_DIR) / "dynamic.yml"
 PROMETHEUS_DIR = Path("observability") / "prometheus"
 # Every port native mode listens on, from .env or the environment, with its default; the
 # engines' (NATS_PORT, REDIS_PORT) come with them from suite.json.
@@ -39,6 +42,8 @@ HEADER = "# Written by `make dev` / `make start` from {source} and .env; do not 
 class Settings:
     ports: Mapping[str, int]
     shared_env: Mapping[str, str]
+    # Backends run as more than one process (REPLICAS=api=2): by name, the count.
+    replicas: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def edge(self) -> str:
@@ -88,7 +93,58 @@ def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Setti
         if len(keys) > 1:
             raise WorkspaceError(f"{' and '.join(keys)} are all {port}: give each its own port")
     shared = {key: values[key] for key in SHARED_ENV if values.get(key)}
-    return Settings(ports, shared)
+    return Settings(ports, shared, _replicas(values.get("REPLICAS", "")))
+
+
+def _replicas(text: str) -> dict[str, int]:
+    """`api=2,orders=3`: how many processes of each backend run behind its Traefik service."""
+    runtimes = vocabulary.runtimes()
+    backends = sorted(n for n, r in runtimes.items() if r.kind == "backend")
+    found: dict[str, int] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, _, count = item.partition("=")
+        name, count = name.strip(), count.strip()
+        if name not in backends:
+            example = backends[0] if backends else "api"
+            raise WorkspaceError(f"REPLICAS names {name!r}, which is not a backend of this "
+                                 f"platform: use some of {', '.join(backends) or '(none)'}, "
+                                 f"e.g. REPLICAS={example}=2")  # fmt: skip
+        if not count.isdigit() or not 1 <= int(count) <= 16:
+            raise WorkspaceError(f"REPLICAS gives {name} {count!r} replicas: write a whole "
+                                 f"number from 1 to 16, e.g. REPLICAS={name}=2")  # fmt: skip
+        found[name] = int(count)
+    return {name: count for name, count in found.items() if count > 1}
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def replica_ports(settings: Settings) -> dict[str, list[int]]:
+    """A free loopback port for each extra replica (the first keeps the service's port)."""
+    return {name: [free_loopback_port() for _ in range(count - 1)]
+            for name, count in settings.replicas.items()}  # fmt: skip
+
+
+def replicated_routes(root: Path, extra: Mapping[str, list[int]]) -> dict[str, Any]:
+    """The committed routes with each extra replica a server of its service's balancer."""
+    config: dict[str, Any] = yaml.safe_load((root / DYNAMIC_CONFIG).read_text(encoding="utf-8"))
+    services = config["http"]["services"]
+    for name, ports in extra.items():
+        servers = services[name]["loadBalancer"]["servers"]
+        servers.extend({"url": f"http://127.0.0.1:{port}"} for port in ports)
+    return config
+
+
+def routes_file(root: Path) -> Path:
+    """The routes Traefik reads: the replicated ones when this run wrote them."""
+    replicated = root / REPLICATED_CONFIG
+    return replicated if replicated.is_file() else root / DYNAMIC_CONFIG
 
 
 def traefik_static(root: Path, settings: Settings) -> dict[str, Any]:
@@ -99,7 +155,7 @@ def traefik_static(root: Path, settings: Settings) -> dict[str, Any]:
     for name, key in (("web", "EDGE_PORT"), ("dashboard", "DASHBOARD_PORT"),
                       ("metrics", "TRAEFIK_METRICS_PORT")):  # fmt: skip
         entrypoints[name]["address"] = f"127.0.0.1:{settings.ports[key]}"
-    config["providers"] = {"file": {"filename": str(root / DYNAMIC_CONFIG), "watch": True}}
+    config["providers"] = {"file": {"filename": str(routes_file(root)), "watch": True}}
     endpoint = settings.shared_env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if endpoint:
         config["tracing"]["otlp"]["http"]["endpoint"] = endpoint.rstrip("/") + "/v1/traces"
@@ -146,10 +202,18 @@ def prometheus_config(manifest: Manifest, settings: Settings) -> dict[str, Any]:
     return config
 
 
-def write_configs(manifest: Manifest, settings: Settings) -> Path:
-    """Write .native/traefik.yml and .native/prometheus.yml; returns the folder."""
+def write_configs(
+    manifest: Manifest, settings: Settings, extra: Mapping[str, list[int]] | None = None
+) -> Path:
+    """Write .native/traefik.yml and .native/prometheus.yml, and with replicas (`extra`: their
+    ports by backend) .native/dynamic.yml; returns the folder."""
     folder = manifest.root / NATIVE_DIR
     folder.mkdir(exist_ok=True)
+    replicated = manifest.root / REPLICATED_CONFIG
+    replicated.unlink(missing_ok=True)
+    if extra:
+        text = yaml.safe_dump(replicated_routes(manifest.root, extra), sort_keys=False)
+        replicated.write_text(HEADER.format(source=DYNAMIC_CONFIG) + text, encoding="utf-8")
     for name, source, config in (
         ("traefik.yml", TRAEFIK_STATIC, traefik_static(manifest.root, settings)),
         ("prometheus.yml", PROMETHEUS_DIR / "prometheus.yml",
