@@ -1,15 +1,18 @@
-import type { Item } from "./api/types";
-import { Item as ItemContract } from "./api/validators";
+import {
+  EVENT_CONTRACTS,
+  type ItemCreated,
+  type ItemDeletedEvent,
+  type ItemUpdated,
+} from "./event-contracts";
 
-export const EVENT_TYPES = ["item.created", "item.updated", "item.deleted"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export type EventType = keyof typeof EVENT_CONTRACTS;
+export const EVENT_TYPES = Object.keys(EVENT_CONTRACTS) as EventType[];
 
-// The data of each event is the backend's contract, generated from its OpenAPI document: the
-// item itself, or only the id of a deleted one.
-const deleted = ItemContract.pick({ id: true });
-
+// The SSE stream sends each event's type as the event name and its data (generated from the
+// backend's event schemas): the item itself, or only the id of a deleted one.
 export type LiveEvent =
-  { type: "item.created" | "item.updated"; item: Item } | { type: "item.deleted"; id: number };
+  | { type: "item.created" | "item.updated"; item: (ItemCreated | ItemUpdated)["data"] }
+  | { type: "item.deleted"; id: ItemDeletedEvent["data"]["id"] };
 
 /** One event from the backend's stream, or null when its data does not match the contract. */
 export function parseEvent(type: EventType, data: string): LiveEvent | null {
@@ -20,9 +23,9 @@ export function parseEvent(type: EventType, data: string): LiveEvent | null {
     return null;
   }
   if (type === "item.deleted") {
-    const parsed = deleted.safeParse(json);
+    const parsed = EVENT_CONTRACTS[type].shape.data.safeParse(json);
     return parsed.success ? { type, id: parsed.data.id } : null;
   }
-  const parsed = ItemContract.safeParse(json);
+  const parsed = EVENT_CONTRACTS[type].shape.data.safeParse(json);
   return parsed.success ? { type, item: parsed.data } : null;
 }

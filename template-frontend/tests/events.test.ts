@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseEvent } from "@/lib/events";
+import { EVENT_TYPES, parseEvent } from "@/lib/events";
 
 const item = {
   id: 7,
@@ -11,6 +11,10 @@ const item = {
 };
 
 describe("parseEvent", () => {
+  it("listens for every event the backend's contracts name", () => {
+    expect([...EVENT_TYPES].sort()).toEqual(["item.created", "item.deleted", "item.updated"]);
+  });
+
   it.each(["item.created", "item.updated"] as const)("reads %s with its item", (type) => {
     expect(parseEvent(type, JSON.stringify(item))).toEqual({ type, item });
   });

@@ -1,11 +1,12 @@
 """Tier 3: a generated frontend repo passes its own checks, as its README runs them.
 
 The default render runs `make setup` and `make check` (ESLint, Prettier, tsc, Vitest with
-coverage, the API types check, `next build`, Playwright in the system Chromium against the
-Prism mock). Its standalone output, assembled as the Dockerfile copies it, then serves
-/healthz, /metrics (on a port of their own) and the pages against a recording backend
-(request id and traceparent sent, traces exported over OTLP/HTTP), shows an error state once
-the backend is gone, and refuses to start on a bad setting. `make dev` serves. commitlint
+coverage, the API types and event contracts checks, `next build`, Playwright in the system
+Chromium against the Prism mock); a changed event schema fails the contracts check until
+`make gen-events` rewrites them. Its standalone output, assembled as the Dockerfile copies
+it, then serves /healthz, /metrics (on a port of their own) and the pages against a recording
+backend (request id and traceparent sent, traces exported over OTLP/HTTP), shows an error
+state once the backend is gone, and refuses to start on a bad setting. `make dev` serves. commitlint
 refuses a message that is not a Conventional Commit, in the commit-msg hook and in `make
 commits-check`. A second render, the frontend at /admin with basePath and its backend at
 /billing, passes `make check` on the oldest Node.js offered and on the newest. Every command
@@ -93,9 +94,34 @@ def test_make_ci_local_passes(frontend: Path) -> None:
     printed = make(frontend, "ci-local", timeout=1200)
     assert "Running the Make targets CI runs instead: setup lint typecheck" in printed
     assert "lib/api/schema.d.ts is up to date" in printed
+    assert "lib/event-contracts.ts is up to date" in printed
     assert re.search(r"Tests\s+\d+ passed", printed), "vitest ran no test"
     assert re.search(r"^\s+\d+ passed \(", printed, re.M), "playwright ran no test"
     assert not re.search(r"\d+ (failed|skipped)", printed)
+
+
+def test_event_contracts_follow_the_event_schemas(frontend: Path) -> None:
+    """A changed event schema makes the check fail until `make gen-events` rewrites the types."""
+    schema_file, generated = (
+        frontend / "schemas/item.created.v1.json",
+        frontend / "lib/event-contracts.ts",
+    )
+    originals = {path: path.read_bytes() for path in (schema_file, generated)}
+    schema = json.loads(schema_file.read_text())
+    schema["$defs"]["Item"]["properties"]["colour"] = {"type": "string"}
+    schema["$defs"]["Item"]["required"].append("colour")
+    try:
+        schema_file.write_text(json.dumps(schema, indent=2) + "\n")
+        stale = run(["make", "gen-events-check"], cwd=frontend, env=repo_node_env(frontend),
+                    check=False)  # fmt: skip
+        assert stale.returncode != 0
+        assert "lib/event-contracts.ts is stale against schemas/" in stale.stdout
+        make(frontend, "gen-events")
+        assert "colour: z.string()" in generated.read_text()
+        assert "is up to date" in make(frontend, "gen-events-check")
+    finally:
+        for path, text in originals.items():
+            path.write_bytes(text)
 
 
 def test_repo_pins_node_and_pnpm(frontend: Path) -> None:
@@ -538,3 +564,9 @@ def test_openapi_document_is_the_backends(template: Path, tmp_path: Path) -> Non
     backend = render(template, tmp_path / "api", {"template_kind": "backend", "auth": "none"})
     frontend = render(template, tmp_path / "web", {"template_kind": "frontend"})
     assert (frontend / "openapi.json").read_bytes() == (backend / "openapi.json").read_bytes()
+    schemas = sorted(path.name for path in (backend / "schemas").iterdir())
+    assert schemas == sorted(path.name for path in (frontend / "schemas").iterdir())
+    for name in schemas:
+        assert (frontend / "schemas" / name).read_bytes() == (
+            backend / "schemas" / name
+        ).read_bytes()
