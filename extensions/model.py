@@ -733,6 +733,16 @@ def _check_owners(entries: list[_Entry], problems: _Problems) -> None:
             )
 
 
+def _check_events_travel(entries: list[_Entry], problems: _Problems) -> None:
+    """Events reach another service through NATS only: a consumer needs it in `engines`."""
+    consumers = [entry.name for entry in entries if entry.kind == "backend" and entry.consumes]
+    if consumers:
+        problems.add(
+            f"{', '.join(repr(name) for name in consumers)} consume other backends' events, "
+            "which travel through NATS: add nats to engines, e.g. engines: [nats]"
+        )
+
+
 def _check_consumes(entries: list[_Entry], problems: _Problems) -> None:
     """A backend consumes the events of other backends of the manifest, each named once."""
     kinds = {entry.name: entry.kind for entry in entries}
@@ -928,6 +938,8 @@ def build_suite(
     _check_names(by_index, problems)
     _check_owners(entries, problems)
     _check_consumes(entries, problems)
+    if chosen is not None and "nats" not in [engine.name for engine in chosen]:
+        _check_events_travel(entries, problems)
     raw = services if isinstance(services, list) else []
     if entries and "backend" not in [e.get("kind") for e in raw if isinstance(e, Mapping)]:
         # A frontend repo is generated around its backend's API (client, pages, mock).

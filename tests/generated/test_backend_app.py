@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.generated, pytest.mark.xdist_group("backend")]
 
 OIDC_ANSWERS = {
     "auth": "oidc",
+    "engines": ["nats"],
     "python_version": "3.11",
     "services": [
         # A consumer of another backend's events: its consumer and their test are rendered.

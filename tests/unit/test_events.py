@@ -33,6 +33,7 @@ def test_consumers_are_the_backends_whose_consumes_names_the_producer() -> None:
                         services=[{"name": "orders", "kind": "backend"},
                                   {"name": "billing", "kind": "backend", "consumes": ["orders"]},
                                   {"name": "audit", "kind": "backend",
-                                   "consumes": ["billing", "orders"]}])  # fmt: skip
+                                   "consumes": ["billing", "orders"]}],
+                        engines=["nats"])  # fmt: skip
     contracts = {c.producer.name: c.consumers for c in events.event_contracts(suite)}
     assert contracts == {"orders": ("billing", "audit"), "billing": ("audit",), "audit": ()}

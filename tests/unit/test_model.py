@@ -281,13 +281,21 @@ def test_consumes_is_optional_and_recorded() -> None:
         {"name": "billing", "kind": "backend", "consumes": ["orders"]},
         {"name": "web", "kind": "frontend"},
     ]
-    s = suite(services)
+    s = suite(services, engines=["nats"])
     assert s.service("billing").consumes == ("orders",)
     assert s.service("orders").consumes == ()
     recorded = s.shared_answers()["services"]
     assert recorded[1]["consumes"] == ["orders"]
     assert "consumes" not in recorded[0]
-    assert suite(recorded).shared_answers()["services"] == recorded
+    assert suite(recorded, engines=["nats"]).shared_answers()["services"] == recorded
+
+
+def test_a_consumer_needs_nats_among_the_engines() -> None:
+    services = [{"name": "orders", "kind": "backend"},
+                {"name": "billing", "kind": "backend", "consumes": ["orders"]}]  # fmt: skip
+    message = rejected(services, engines=["redis"])
+    assert "'billing' consume other backends' events" in message
+    assert "add nats to engines" in message
 
 
 @pytest.mark.parametrize(
