@@ -13,21 +13,18 @@ Target: the whole `make check`, warm, <= 20 s on a quiet 2-core machine.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from demo import snapshot  # noqa: E402
+from benching import load, render_kind, scratch  # noqa: E402
 
 TARGET = 20.0
 ROW = "{:<16} {:>9} {:>9}"
@@ -58,24 +55,14 @@ def make(project: Path, target: str) -> tuple[float, float]:
     return wall, children_cpu() - cpu
 
 
-def load() -> str:
-    return " ".join(f"{n:.2f}" for n in os.getloadavg())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
-    base = args.keep or Path(tempfile.mkdtemp(prefix="polystack-bench."))
-    base.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {load()}", flush=True)
-    try:
-        template = snapshot(base / "template")
-        project = base / "api"
-        subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults",
-                        "--quiet", "--vcs-ref", "HEAD", "-d", "template_kind=backend",
-                        str(template), str(project)], check=True)  # fmt: skip
+    with scratch(args.keep) as base:
+        project = render_kind(base, "backend", "api")
         targets = check_targets(project)
         print("make setup, then one make check to fill the caches", flush=True)
         make(project, "setup")
@@ -90,9 +77,6 @@ def main(argv: list[str] | None = None) -> int:
                 walls[target].append(wall)
                 cpus[target].append(cpu)
             totals.append(sum(walls[target][-1] for target in targets))
-    finally:
-        if args.keep is None:
-            shutil.rmtree(base, ignore_errors=True)
     print()
     print(ROW.format("make <target>", "seconds", "CPU s"))
     for target in targets:

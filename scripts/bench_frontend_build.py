@@ -14,22 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
-from demo import snapshot  # noqa: E402
+from benching import load, render_kind, scratch  # noqa: E402
 
 from node_runtimes import repo_node_env  # noqa: E402
-
-
-def load() -> str:
-    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,23 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
-    base = args.keep or Path(tempfile.mkdtemp(prefix="polystack-bench."))
-    base.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {load()}", flush=True)
-    try:
-        template = snapshot(base / "template")
-        project = base / "web"
-        subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults",
-                        "--quiet", "--vcs-ref", "HEAD", "-d", "template_kind=frontend",
-                        str(template), str(project)], check=True)  # fmt: skip
+    with scratch(args.keep) as base:
+        project = render_kind(base, "frontend", "web")
         env = {**os.environ, **repo_node_env(project), "npm_config_prefer_offline": "true"}
         subprocess.run(["make", "setup"], cwd=project, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
         subprocess.run(["node", "bench/run.mjs", f"--runs={args.runs}"], cwd=project, env=env,
                        check=True, stderr=subprocess.DEVNULL)  # fmt: skip
-    finally:
-        if args.keep is None:
-            shutil.rmtree(base, ignore_errors=True)
     print(f"load average after: {load()}")
     return 0
 

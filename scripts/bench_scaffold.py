@@ -19,7 +19,6 @@ The load average is printed before and after: the figures mean something on a qu
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from benching import load  # noqa: E402
 from demo import snapshot  # noqa: E402
 
 TOTAL_TARGET = 15.0
@@ -60,10 +60,6 @@ def scaffold(meta: Path, removed: list[str]) -> float:
     for name in removed:
         shutil.rmtree(meta / "services" / name)
     return timed([sys.executable, "tools/workspace", "scaffold"], meta)
-
-
-def load() -> str:
-    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
