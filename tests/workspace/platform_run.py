@@ -19,6 +19,8 @@ import yaml
 
 from helpers import free_port, render, stop_group
 
+# `next dev` compiles a page on its first request: the browser waits that long for one.
+DEV_TIMEOUT_MS = 120_000
 READY_TIMEOUT = 900  # the first run installs every service (and `make start` builds them)
 # honcho's prefix: time, process name (padded), bar.
 PREFIXED = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| ?(.*)$")

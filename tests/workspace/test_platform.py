@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,12 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from prometheus_client.parser import text_string_to_metric_families
 
-from helpers import CHROMIUM_ARGS, free_port
+from helpers import free_port
 from otlp import Receiver, otlp_receiver
 from platform_run import (
+    DEV_TIMEOUT_MS,
     LOOPBACK,
     Platform,
     listening,
@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.workspace, pytest.mark.xdist_group("workspace")]
 
 
 # Pages under `next dev` load their development chunks one by one: slower than a build.
-DEV_TIMEOUT_MS = 120_000
 # A trace id in a log line, JSON (`"trace_id": "…"`) or console (`trace_id=…`).
 TRACE_ID = re.compile(r'trace_id"?[:=] ?"?[0-9a-f]{32}')
 
@@ -75,16 +74,6 @@ def platform(
     # `next dev` compiles each page on its first request: ask for those the browser visits.
     with running(root, ["/api/readyz", "/", "/new", "/live"], env) as started:
         yield started
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=DEV_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                              args=CHROMIUM_ARGS)  # fmt: skip
-        yield launched
-        launched.close()
 
 
 def test_traefik_serves_every_router_without_warnings(platform: Platform) -> None:

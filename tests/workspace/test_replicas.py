@@ -6,7 +6,6 @@ service: the live page, through the edge, shows a change made through either rep
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import time
 import uuid
@@ -16,14 +15,18 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from helpers import CHROMIUM_ARGS
-from platform_run import Platform, render_workspace, running, workspace_services
+from platform_run import (
+    DEV_TIMEOUT_MS,
+    Platform,
+    render_workspace,
+    running,
+    workspace_services,
+)
 
 pytestmark = [pytest.mark.workspace, pytest.mark.xdist_group("workspace")]
 
-DEV_TIMEOUT_MS = 120_000  # `next dev` compiles a page on its first request
 EVENT_TIMEOUT = 30.0
 
 
@@ -37,16 +40,6 @@ def platform(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     ready = ["/api/readyz", "/orders/readyz", "/", "/live"]
     with running(root, ready, {"REPLICAS": "api=2"}) as started:
         yield started
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=DEV_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                              args=CHROMIUM_ARGS)  # fmt: skip
-        yield launched
-        launched.close()
 
 
 def api_servers(platform: Platform) -> list[str]:

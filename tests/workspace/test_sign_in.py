@@ -4,7 +4,6 @@ only their tenant's items, get only their role's rights, and sign out."""
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,15 +11,20 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from helpers import CHROMIUM_ARGS, run
-from platform_run import Platform, render_workspace, running, workspace_services
+from helpers import run
+from platform_run import (
+    DEV_TIMEOUT_MS,
+    Platform,
+    render_workspace,
+    running,
+    workspace_services,
+)
 
 pytestmark = [pytest.mark.workspace, pytest.mark.xdist_group("workspace")]
 
 # Pages under `next dev` load their development chunks one by one: slower than a build.
-DEV_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +35,6 @@ def platform(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     # `next dev` compiles each page on its first request: ask for those the browser visits.
     with running(root, ["/api/readyz", "/", "/new"]) as started:
         yield started
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=DEV_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                              args=CHROMIUM_ARGS)  # fmt: skip
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
