@@ -738,8 +738,9 @@ def _check_events_travel(entries: list[_Entry], problems: _Problems) -> None:
     consumers = [entry.name for entry in entries if entry.kind == "backend" and entry.consumes]
     if consumers:
         problems.add(
-            f"{', '.join(repr(name) for name in consumers)} consume other backends' events, "
-            "which travel through NATS: add nats to engines, e.g. engines: [nats]"
+            f"{', '.join(repr(name) for name in consumers)} "
+            f"{'consumes' if len(consumers) == 1 else 'consume'} other backends' events, which "
+            "travel through NATS: add nats to engines, e.g. engines: [nats]"
         )
 
 
@@ -911,7 +912,7 @@ def build_suite(
     python_version: str = "3.12",
     node_version: str = "22",
     auth: str = "none",
-    engines: object = (),
+    engines: object = None,
 ) -> Suite:
     """Validate every answer and derive the suite; raise ManifestError naming every problem."""
     problems = _Problems()
@@ -938,7 +939,8 @@ def build_suite(
     _check_names(by_index, problems)
     _check_owners(entries, problems)
     _check_consumes(entries, problems)
-    if chosen is not None and "nats" not in [engine.name for engine in chosen]:
+    # Unanswered engines (a manifest checked alone) are not held against its consumers.
+    if engines is not None and chosen is not None and "nats" not in [e.name for e in chosen]:
         _check_events_travel(entries, problems)
     raw = services if isinstance(services, list) else []
     if entries and "backend" not in [e.get("kind") for e in raw if isinstance(e, Mapping)]:
@@ -983,11 +985,11 @@ def build_suite(
     )
 
 
-def check_services(services: object) -> Suite:
-    """Validate the manifest alone, with neutral project answers."""
-    return build_suite(
-        project_name="check", project_slug="check", organization="check", services=services
-    )
+def check_services(services: object, engines: object = None) -> Suite:
+    """Validate the manifest alone (with the engines, where they are answered), with neutral
+    project answers."""
+    return build_suite(project_name="check", project_slug="check", organization="check",
+                       services=services, engines=engines)  # fmt: skip
 
 
 def select_service(suite: Suite, kind: str, service_name: str | None) -> Service:

@@ -92,8 +92,8 @@ def _message(problems: tuple[str, ...]) -> str:
     return str(model.ManifestError(*problems)) if problems else ""
 
 
-def services_error(services: object) -> str:
-    return _message(_services_problems(services))
+def services_error(services: object, engines: object = None) -> str:
+    return _message(_services_problems(services, engines))
 
 
 def engines_error(engines: object) -> str:
@@ -104,7 +104,7 @@ def engines_error(engines: object) -> str:
     return ""
 
 
-def _services_problems(services: object) -> tuple[str, ...]:
+def _services_problems(services: object, engines: object = None) -> tuple[str, ...]:
     # Text (typed at the prompt, or given with -d and not YAML) is parsed here: invalid YAML is
     # named by line and column, and the parsed list is checked like any other.
     try:
@@ -112,7 +112,7 @@ def _services_problems(services: object) -> tuple[str, ...]:
             services = model.load_services(services)
         if problems := _one_line_errors(services, "services"):
             return tuple(problems)
-        model.check_services(services)
+        model.check_services(services, engines)
     except model.ManifestError as error:
         return tuple(error.problems)
     return ()

@@ -272,5 +272,5 @@ def test_alembic_cli_sees_the_migrations(default_repo: Path, make_env: dict[str,
     env = {**make_env, "DATABASE_URL": f"sqlite:///{default_repo / 'data' / 'alembic.db'}"}
     run(["make", "migrate"], cwd=default_repo, env=env)
     heads = run(["uv", "run", "--locked", "alembic", "current"], cwd=default_repo, env=env)
-    assert "0001 (head)" in heads.stdout
+    assert "0002 (head)" in heads.stdout
     run(["uv", "run", "--locked", "alembic", "check"], cwd=default_repo, env=env)

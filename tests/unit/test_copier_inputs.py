@@ -99,3 +99,11 @@ def test_the_filters_the_questions_use() -> None:
     assert "DNS-1123" in render(slug_error, slug="A B", name="A B")
     assert "/here/x" in render("{{ a | recorded_answers }}", a={"_src_path": "/here/x"})
     assert "line 1, column 6" in render("{{ '[oops' | services_error }}")
+
+
+def test_a_consumer_is_checked_against_the_engines_answered_before_it() -> None:
+    manifest = [{"name": "orders", "kind": "backend"},
+                {"name": "billing", "kind": "backend", "consumes": ["orders"]}]  # fmt: skip
+    assert "add nats to engines" in polystack.services_error(manifest, [])
+    assert polystack.services_error(manifest, ["nats"]) == ""
+    assert polystack.services_error(manifest) == ""  # a manifest checked alone

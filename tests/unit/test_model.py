@@ -294,7 +294,7 @@ def test_a_consumer_needs_nats_among_the_engines() -> None:
     services = [{"name": "orders", "kind": "backend"},
                 {"name": "billing", "kind": "backend", "consumes": ["orders"]}]  # fmt: skip
     message = rejected(services, engines=["redis"])
-    assert "'billing' consume other backends' events" in message
+    assert "'billing' consumes other backends' events" in message
     assert "add nats to engines" in message
 
 
