@@ -56,11 +56,13 @@ async def _collect(response: httpx.Response, listener: Listener) -> None:
 
 
 @asynccontextmanager
-async def listening(api: str) -> AsyncIterator[Listener]:
-    """Subscribe to `api`'s /events; yields once the stream is open."""
+async def listening(api: str, headers: dict[str, str] | None = None) -> AsyncIterator[Listener]:
+    """Subscribe to `api`'s /events (as the caller `headers` sign in); yields once the stream
+    is open."""
     listener = Listener()
+    timeout = httpx.Timeout(10, read=None)
     async with (
-        httpx.AsyncClient(base_url=api, timeout=httpx.Timeout(10, read=None)) as client,
+        httpx.AsyncClient(base_url=api, timeout=timeout, headers=headers) as client,
         client.stream("GET", "/events") as response,
     ):
         assert response.status_code == 200
