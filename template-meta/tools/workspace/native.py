@@ -22,7 +22,6 @@ from workspace import links, vocabulary
 from workspace.manifest import Manifest, WorkspaceError
 from workspace.native_config import (
     Settings,
-    dotenv_values,
     load_settings,
     replica_ports,
     routes_file,
@@ -231,11 +230,10 @@ def run(manifest: Manifest, mode: str, *, skip_prepare: bool = False) -> int:
 def sign_in_settings(manifest: Manifest, settings: Settings) -> dict[str, str]:
     """With `auth: oidc`, every process's sign-in settings: .env's, else the dev provider's."""
     frontends = [s.route for s in manifest.services if s.kind == "frontend"]
-    values = {**dotenv_values(manifest.root), **os.environ}
     auth = str(manifest.answers.get("auth", "none"))
     # The edge as native mode listens on it and prints it: where the browser comes back to
     # after signing in, so the provider must know exactly that origin.
-    return sign_in_env(auth, values, settings.edge, frontends)
+    return sign_in_env(auth, settings.values, settings.edge, frontends)
 
 
 def await_services(manifest: Manifest, timeout: float = READY_TIMEOUT) -> None:

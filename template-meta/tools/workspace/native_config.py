@@ -44,6 +44,8 @@ class Settings:
     shared_env: Mapping[str, str]
     # Backends run as more than one process (REPLICAS=api=2): by name, the count.
     replicas: Mapping[str, int] = field(default_factory=dict)
+    # Every setting as read: .env's, overridden by the environment.
+    values: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def edge(self) -> str:
@@ -93,7 +95,7 @@ def load_settings(root: Path, environ: Mapping[str, str] | None = None) -> Setti
         if len(keys) > 1:
             raise WorkspaceError(f"{' and '.join(keys)} are all {port}: give each its own port")
     shared = {key: values[key] for key in SHARED_ENV if values.get(key)}
-    return Settings(ports, shared, _replicas(values.get("REPLICAS", "")))
+    return Settings(ports, shared, _replicas(values.get("REPLICAS", "")), values)
 
 
 def _replicas(text: str) -> dict[str, int]:
