@@ -151,6 +151,11 @@ def test_replicas_are_extra_servers_and_processes_on_their_own_ports(tmp_path: P
     assert servers == [{"url": f"http://127.0.0.1:{p}"} for p in ports]
     routes["http"]["services"][backend] = committed["http"]["services"][backend]
     assert routes == committed
+    # Prometheus scrapes every replica, each its own instance under the service's labels.
+    scraped = yaml.safe_load((tmp_path / native_config.NATIVE_DIR / "prometheus.yml").read_text())
+    groups = [g for job in scraped["scrape_configs"] for g in job["static_configs"]
+              if g.get("labels", {}).get("service") == backend]  # fmt: skip
+    assert [g["targets"] for g in groups] == [[f"127.0.0.1:{p}" for p in ports]]
     readiness = [runtime.readiness.replace(str(runtime.port), str(p)) for p in ports]
     assert native.replica_readiness(tmp_path, runtime) == readiness
     found = native.processes(ROOT, "dev")

@@ -184,9 +184,12 @@ def _rewrite(target: str, hosts: Mapping[str, str]) -> str | None:
     return mapped if ":" in mapped else f"{mapped}:{port}"
 
 
-def prometheus_config(manifest: Manifest, settings: Settings) -> dict[str, Any]:
+def prometheus_config(
+    manifest: Manifest, settings: Settings, extra: Mapping[str, list[int]] | None = None
+) -> dict[str, Any]:
     """Docker mode's scrape config with every target that runs natively moved to loopback,
-    the others dropped; the same alert rules."""
+    the others dropped, and each extra replica (`extra`: their ports by backend) a target of
+    its service's group, so every replica's metrics are scraped; the same alert rules."""
     source = manifest.root / PROMETHEUS_DIR
     config: dict[str, Any] = yaml.safe_load((source / "prometheus.yml").read_text(encoding="utf-8"))
     hosts = _loopback_targets(manifest, settings)
@@ -195,6 +198,8 @@ def prometheus_config(manifest: Manifest, settings: Settings) -> dict[str, Any]:
         groups = []
         for group in job.get("static_configs", []):
             targets = [t for t in (_rewrite(t, hosts) for t in group["targets"]) if t]
+            replicas = (extra or {}).get(group.get("labels", {}).get("service", ""), [])
+            targets += [f"127.0.0.1:{port}" for port in replicas]
             if targets:
                 groups.append({**group, "targets": targets})
         if groups:
@@ -219,7 +224,7 @@ def write_configs(
     for name, source, config in (
         ("traefik.yml", TRAEFIK_STATIC, traefik_static(manifest.root, settings)),
         ("prometheus.yml", PROMETHEUS_DIR / "prometheus.yml",
-         prometheus_config(manifest, settings)),
+         prometheus_config(manifest, settings, extra)),
     ):  # fmt: skip
         text = HEADER.format(source=source) + yaml.safe_dump(config, sort_keys=False)
         (folder / name).write_text(text, encoding="utf-8")
