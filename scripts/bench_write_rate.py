@@ -2,15 +2,19 @@
 """The generated backend's sustained write rate, against the last release's.
 
     uv run python scripts/bench_write_rate.py [--duration 20] [--rounds 6] [--concurrency 8]
-                                              [--keep DIR]
+                                              [--postgres] [--nats] [--keep DIR]
 
 Renders a backend with the defaults twice: at the last release `releases.yml` records (its
 tag rebuilt in a scratch clone) and from this checkout as it is. Installs each (`uv sync
 --locked`, from the uv cache when it holds every package) and starts each as it runs in
 production: `python -m <package> migrate`, then `python -m <package> serve` on 127.0.0.1,
-each on its own throwaway SQLite file, with the same production settings (JSON logs at
-INFO, telemetry on, traces exported over OTLP/HTTP to a local sink that drops them, no rate
-limit) and no `NATS_URL` or `REDIS_URL`: the development default both ship.
+each on its own throwaway SQLite file (`--postgres`: its own empty database of one
+PostgreSQL server started on 127.0.0.1, as the suite's tests start it), with the same
+production settings (JSON logs at INFO, telemetry on, traces exported over OTLP/HTTP to a
+local sink that drops them, no rate limit) and no `NATS_URL` or `REDIS_URL`: the
+development default both ship. On SQLite the last release opens the database file (and
+aiosqlite's thread) per request where this checkout keeps a pool: that is part of what the
+ratio measures there.
 
 What one write (POST /items) does there:
 - the last release (0.2.0): validates the body, inserts the item and commits, then hands
@@ -48,9 +52,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
 from benching import load, render_kind, render_release, scratch  # noqa: E402
+
+from services import create_database, postgres_server  # noqa: E402
 
 BODY = b'{"name": "bench", "description": "a write of the write-rate benchmark"}'
 # The settings both releases have, as their Kubernetes ConfigMaps ship them; the engines off.
@@ -177,17 +183,22 @@ def nats_server(binary: Path, workdir: Path) -> Iterator[str]:
         process.wait(timeout=15)
 
 
+def slug(name: str) -> str:
+    return re.sub(r"\W+", "_", name).strip("_").lower()
+
+
 @contextlib.contextmanager
 def serve(name: str, project: Path, env: dict[str, str], workdir: Path) -> Iterator[App]:
     """Migrate, then serve, as production does; yields the app once /readyz answers 200.
-    Each runs in a folder of its own: no `.env` but the settings given."""
+    Each runs in a folder of its own (no `.env`), on its own SQLite file unless `env` names
+    a DATABASE_URL."""
     python = install(project)
     package = package_of(project)
-    home = workdir / ("served-" + re.sub(r"\W+", "-", name))
+    home = workdir / f"served-{slug(name)}"
     home.mkdir()
-    database = f"sqlite+aiosqlite:///{home / 'bench.db'}"
+    sqlite = f"sqlite+aiosqlite:///{home / 'bench.db'}"
     port = free_port()
-    settings = {**os.environ, **PRODUCTION, **env, "DATABASE_URL": database,
+    settings = {**os.environ, **PRODUCTION, "DATABASE_URL": sqlite, **env,
                 "HOST": "127.0.0.1", "PORT": str(port)}  # fmt: skip
     log_path = home / "serve.log"
     migrated = subprocess.run([python, "-m", package, "migrate"], cwd=home, env=settings,
@@ -318,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="writers in flight")
     parser.add_argument("--nats", action="store_true",
                         help="also this checkout with NATS_URL (outbox, JetStream)")  # fmt: skip
+    parser.add_argument("--postgres", action="store_true",
+                        help="an empty PostgreSQL database each instead of SQLite")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
     if min(args.rounds, args.concurrency) < 1 or args.duration <= 0:
@@ -328,17 +341,21 @@ def main(argv: list[str] | None = None) -> int:
         current = render_kind(base, "backend", "current")
         print(f"rendered the backend at {version} and from this checkout; installing", flush=True)
         telemetry = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{sink.server_address[1]}"}
-        apps = [
-            stack.enter_context(serve(version, released, telemetry, base)),
-            stack.enter_context(serve("current", current, telemetry, base)),
-        ]
+        admin = stack.enter_context(postgres_server()) if args.postgres else None
+
+        def start(name: str, project: Path, env: dict[str, str]) -> App:
+            if admin is not None:
+                env = {**env, "DATABASE_URL": create_database(admin, f"bench_{slug(name)}")}
+            return stack.enter_context(serve(name, project, {**telemetry, **env}, base))
+
+        apps = [start(version, released, {}), start("current", current, {})]
         if args.nats:
             binary = current / ".venv" / "bin" / "nats-server"
             url = stack.enter_context(nats_server(binary, base))
-            env = {**telemetry, "NATS_URL": url}
-            apps.append(stack.enter_context(serve("current, NATS_URL", current, env, base)))
+            apps.append(start("current, NATS_URL", current, {"NATS_URL": url}))
+        database = "an empty PostgreSQL database" if admin else "a SQLite file"
         print(f"{args.concurrency} writers, {args.duration:.0f} s per app in {args.rounds} "
-              f"rounds", flush=True)  # fmt: skip
+              f"rounds, {database} each", flush=True)  # fmt: skip
         asyncio.run(compare(apps, args))
         exports = sink.exports
     report(apps)
