@@ -141,7 +141,7 @@ def _deleted_or_renamed(
     (repo / path).unlink(missing_ok=True)  # the user's version: no file here
     if theirs is None or theirs.sha == base.sha:
         return []  # the template left it alone, or deleted it too
-    yours = f"you renamed it to {renamed_to}" if renamed_to else "you deleted it"
+    yours = where_it_went(path, renamed_to)
     return [
         Conflict(
             path,
@@ -149,6 +149,15 @@ def _deleted_or_renamed(
             template_diff(repo, path, base, theirs),
         )
     ]
+
+
+def where_it_went(path: str, renamed_to: str | None) -> str:
+    """What the user did with a file the template still has: deleted, renamed in its folder
+    or moved to another one."""
+    if renamed_to is None:
+        return "you deleted it"
+    same_folder = os.path.dirname(renamed_to) == os.path.dirname(path)
+    return f"you {'renamed' if same_folder else 'moved'} it to {renamed_to}"
 
 
 def _binary(
