@@ -127,8 +127,9 @@ def open_template(source: str, workdir: Path | None = None) -> Iterator[Template
     """A bare copy of the template source with its releases tagged, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="polystack-template.", dir=workdir) as tmp:
         path = Path(tmp) / "template.git"
-        try:
-            gitrepo.git(Path(tmp), "clone", "--quiet", "--bare", git_url(source), str(path))
+        try:  # a local source's objects borrowed (`--shared`), not linked one by one
+            gitrepo.git(Path(tmp), "clone", "--quiet", "--bare", "--shared", "--template=",
+                        git_url(source), str(path))  # fmt: skip
         except WorkspaceError as error:
             raise WorkspaceError(
                 f"cannot read the template source {source!r} recorded in .copier-answers.yml "
