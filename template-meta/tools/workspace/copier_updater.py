@@ -39,6 +39,8 @@ from workspace.copier_cli import Result
 from workspace.copier_worker import CompileCache, compile_signature, in_process, memoized_compile
 
 RenderKey = tuple[str, str, str, tuple[str, ...]]
+# Copier's methods `UpdateWorker` overrides beside the cached properties `supported` checks.
+OVERRIDDEN = ("_git_initialize_repo", "_render_string")
 
 
 def supported() -> bool:
@@ -48,7 +50,7 @@ def supported() -> bool:
         in_process()
         and all(isinstance(inspect.getattr_static(o, n, None), cached_property) for o, n in cached)
         and hasattr(Worker, "resolved_vcs_ref")
-        and callable(getattr(Worker, "_git_initialize_repo", None))
+        and all(callable(getattr(Worker, name, None)) for name in OVERRIDDEN)
     )
 
 
@@ -168,6 +170,18 @@ class UpdateWorker(Worker):
         git("add", "--all", ".")
         git("commit", "--quiet", "--allow-empty", "--no-verify", "--no-gpg-sign",
             "-m", "dumb commit")  # fmt: skip
+
+    def _render_string(self, string: str, extra_context: dict[str, Any] | None = None) -> str:
+        """A line without Jinja markup (most parts of most paths) is itself, as a render
+        would give it; its extensions still see it (the `yield` tag resets its state)."""
+        environment = self.jinja_env
+        markers = ("\n", "\r", environment.block_start_string, environment.variable_start_string,
+                   environment.comment_start_string, environment.line_statement_prefix,
+                   environment.line_comment_prefix)  # fmt: skip
+        if any(marker and marker in string for marker in markers):
+            return super()._render_string(string, extra_context)
+        environment.preprocess(string)
+        return string
 
     def run_copy(self) -> None:
         """A render already made with the same inputs is moved into an empty destination
