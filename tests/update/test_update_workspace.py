@@ -403,11 +403,11 @@ def test_an_interrupt_leaves_each_repo_untouched_or_fully_updated_on_its_branch(
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300
-    # Interrupt while the services are being updated, as Ctrl-C does: the whole group.
+    # Interrupt while the services are being updated, as Ctrl-C does: the whole group. The
+    # api's clone is there as its update starts, which renders and runs Copier from then on.
     while not list(tmp.glob("polystack-update.*/api/repo/.copier-answers.yml")):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[0]
-        time.sleep(0.2)
-    time.sleep(1)
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     output = proc.communicate(timeout=300)[0]
 
