@@ -21,6 +21,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +38,7 @@ from jinja2 import Environment
 from workspace import gitrepo
 from workspace.copier_cli import Result
 from workspace.copier_worker import CompileCache, compile_signature, in_process, memoized_compile
+from workspace.releases import check_out
 
 RenderKey = tuple[str, str, str, tuple[str, ...]]
 # Copier's methods `UpdateWorker` overrides beside the cached properties `supported` checks.
@@ -57,9 +59,12 @@ def supported() -> bool:
 class Checkouts:
     """The template source at each version a run renders, cloned once from `clone_from`."""
 
-    def __init__(self, clone_from: Path, where: Path) -> None:
+    def __init__(
+        self, clone_from: Path, where: Path, made: dict[str, Future[Path]] | None = None
+    ) -> None:
         self.clone_from = clone_from
         self.where = where
+        self._made = dict(made or {})  # {ref: its checkout, being made}
         self._templates: dict[tuple[str, str], Template] = {}
         self._environments: dict[Path, Environment] = {}
         self._compiled: dict[tuple[Any, ...], CompileCache] = {}  # {signature: cache}
@@ -80,8 +85,12 @@ class Checkouts:
     def template(self, url: str, ref: str) -> Template:
         if (url, ref) not in self._templates:
             template = Template(url=url, ref=ref)
-            folder = Path(tempfile.mkdtemp(prefix="checkout.", dir=self.where))
-            vars(template)["local_abspath"] = check_out(self.clone_from, ref, folder)
+            made = self._made.pop(ref, None)
+            if made is None:
+                folder = Path(tempfile.mkdtemp(prefix="checkout.", dir=self.where))
+                made = Future()
+                made.set_result(check_out(self.clone_from, ref, folder))
+            vars(template)["local_abspath"] = made.result()
             self._templates[url, ref] = template
         return self._templates[url, ref]
 
@@ -94,18 +103,6 @@ class Checkouts:
             cache = self._compiled.setdefault(compile_signature(environment, root), {})
             memoized_compile(environment, cache, root)
         return self._environments[root]
-
-
-def check_out(source: Path, ref: str, folder: Path) -> Path:
-    """`ref` checked out as Copier's clone does, its objects left in `source` (the run's
-    copy of the template source, removed with it): nothing to copy, little to remove."""
-    gitrepo.git(folder, "clone", "--quiet", "--shared", "--no-checkout", "--template=",
-                str(source), ".")  # fmt: skip
-    # Resolved first: a ref from an answers file is never read as an option.
-    commit = gitrepo.git(folder, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
-    gitrepo.git(folder, "-c", "core.fsmonitor=false", "checkout", "--quiet", "--force",
-                commit.strip())  # fmt: skip
-    return folder
 
 
 def render_key(template: Template, data: dict[str, Any], exclude: list[str]) -> RenderKey:
@@ -279,8 +276,10 @@ class Updater:
 
     parallel = False
 
-    def __init__(self, clone_from: Path, where: Path) -> None:
-        self.checkouts = Checkouts(clone_from, where)
+    def __init__(
+        self, clone_from: Path, where: Path, made: dict[str, Future[Path]] | None = None
+    ) -> None:
+        self.checkouts = Checkouts(clone_from, where, made)
         self.worker = type("BoundUpdateWorker", (UpdateWorker,), {"checkouts": self.checkouts})
 
     def render_release(

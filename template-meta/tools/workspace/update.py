@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace import audit, copier_cli, gitrepo, manifest_comments, releases, vocabulary
-from workspace.copier_runs import Copier, copier_for
+from workspace.copier_runs import Copier, Loading, copier_for
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
@@ -399,7 +399,28 @@ def _update_all(
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
     # Copier is loaded only for a repo to update: a run with nothing to do never loads it.
-    copier = copier_for(template, work) if new_answers or not is_current(meta) else None
+    copier: Loading | None = None
+    if new_answers or not is_current(meta):
+        copier = Loading(template, work, [meta.current, latest])
+    try:
+        return _update_repos(manifest, present, template, work, dry_run, new_answers, meta,
+                             copier)  # fmt: skip
+    finally:
+        if copier is not None:
+            copier.wait()
+
+
+def _update_repos(
+    manifest: Manifest,
+    present: list[tuple[str, Path]],
+    template: releases.Template,
+    work: Path,
+    dry_run: bool,
+    new_answers: bool,
+    meta: Job,
+    copier: Copier | None,
+) -> list[Outcome]:
+    latest = meta.target
     first = prepare(meta, template, work, copier) if copier else None
     prepared = [first] if first else []
     resolved = manifest
