@@ -102,6 +102,21 @@ def test_a_renamed_file_the_template_changes_names_the_new_path(case: Callable[.
     assert (c.repo / "Containerfile").read_text() == text
 
 
+def test_a_file_moved_to_another_folder_the_template_changes_names_where_it_went(
+    case: Callable[..., Case],
+) -> None:
+    text = "".join(f"line {n}\n" for n in range(30))
+    c = case({"Dockerfile": text, "docs/a.md": "a\n"},
+             {"deploy/Dockerfile": text, "docs/a.md": "a\n"})  # fmt: skip
+    (c.repo / "Dockerfile").write_text(text + "LABEL new\n")
+    found = c.check()
+    assert list(found) == ["Dockerfile"]
+    assert "you moved it to deploy/Dockerfile; the template changes it" in found["Dockerfile"]
+    assert "+LABEL new" in found["Dockerfile"]
+    assert not (c.repo / "Dockerfile").exists()
+    assert (c.repo / "deploy" / "Dockerfile").read_text() == text
+
+
 def test_a_binary_file_both_changed_keeps_the_users(case: Callable[..., Case]) -> None:
     c = case({"logo.png": PNG, "r.md": "r\n"}, {"logo.png": PNG + b"mine", "r.md": "r\n"})
     assert set(c.put_back) == {"logo.png"}

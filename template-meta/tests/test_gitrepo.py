@@ -84,7 +84,14 @@ def test_conflicted_files_finds_unmerged_rejects_and_markers(
     assert proc.returncode != 0
     (repo / "b.txt").write_text("<<<<<<< before updating\nmine\n=======\nnew\n>>>>>>> after\n")
     (repo / "c.txt.rej").write_text("@@ rejected hunk\n")
+    (repo / ".gitignore").write_text("*.rej\nbuild/\n")
+    (repo / "build").mkdir()
+    (repo / "build" / "out.txt").write_text("ignored\n")
     assert gitrepo.conflicted_files(repo) == ["a.txt", "b.txt", "c.txt.rej"]
+    status = gitrepo.status(repo)  # one `git status` for both lists
+    assert status.conflicted == ["a.txt", "b.txt", "c.txt.rej"]
+    assert sorted(status.changed) == sorted(gitrepo.changed_paths(repo))
+    assert "build/out.txt" not in status.changed
 
 
 def test_conflicted_files_ignores_a_clean_update(make_repo: Callable[..., Path]) -> None:

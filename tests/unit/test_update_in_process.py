@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from copier._main import Worker
+from jinja2 import Environment
 
-from workspace import copier_runs, copier_updater, releases
+from workspace import copier_runs, copier_updater, copier_worker, releases
 
 pytestmark = pytest.mark.unit
 
@@ -86,7 +88,7 @@ def test_a_render_into_a_repo_is_kept_as_copier_renders_into_an_empty_folder(
     assert tree(kept) == tree(empty)
 
 
-def test_a_render_with_the_same_inputs_is_copied_not_rendered_again(
+def test_a_render_with_the_same_inputs_is_reused_not_rendered_again(
     template: Path, tmp_path: Path
 ) -> None:
     updater = copier_updater.Updater(template, tmp_path)
@@ -109,3 +111,55 @@ def test_a_failed_step_is_a_failed_result_with_copiers_message(
     result = updater.render_release(str(template), "9.9.9", {}, tmp_path / "old", "1.0.0")
     assert not result.ok
     assert "9.9.9" in result.output
+
+
+def test_a_source_two_versions_share_is_compiled_once_with_each_versions_file_name(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (template / "{{ name }}.txt.jinja").write_text("hello {{ name }}, version 2\n")
+    git(template, "commit", "-q", "-am", "2.0.0")
+    git(template, "tag", "2.0.0")
+    compiled: list[tuple[str, str]] = []
+    compile_source = Environment.compile
+
+    def counted(self: Environment, source: Any, name: Any = None, filename: Any = None,
+                *args: Any) -> Any:  # fmt: skip
+        compiled.append((name, filename))
+        return compile_source(self, source, name, filename, *args)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    updater = copier_updater.Updater(template, tmp_path)
+    for version in ("1.0.0", "2.0.0"):
+        (tmp_path / version).mkdir()
+        result = updater.render_release(str(template), version, {"name": "shop"},
+                                        tmp_path / version / "out", version)  # fmt: skip
+        assert result.ok, result.output
+    assert (tmp_path / "2.0.0" / "out" / "shop.txt").read_text() == "hello shop, version 2\n"
+    names = [name for name, _ in compiled]
+    assert names.count("docs/guide.md.jinja") == 1  # the same in both versions
+    assert names.count("{{ name }}.txt.jinja") == 2  # changed in 2.0.0
+
+    for version in ("1.0.0", "2.0.0"):
+        checkout = updater.checkouts.template(str(template), version)
+        environment = updater.checkouts.environment(checkout, lambda: pytest.fail("made anew"))
+        code = environment.get_template("docs/guide.md.jinja").root_render_func.__code__
+        assert code.co_filename == str(checkout.local_abspath / "docs" / "guide.md.jinja")
+
+
+def test_extensions_that_differ_keep_compiled_sources_apart(tmp_path: Path) -> None:
+    for version in ("one", "two"):
+        (tmp_path / version / "extensions").mkdir(parents=True)
+        (tmp_path / version / "extensions" / "ext.py").write_text(
+            f"from jinja2.ext import Extension\n\nclass Ext(Extension):\n"
+            f"    def __init__(self, environment):\n"
+            f"        super().__init__(environment)  # {version}\n"
+        )  # fmt: skip
+    signatures = []
+    for version in ("one", "two", "one"):
+        scope: dict[str, Any] = {}
+        source = tmp_path / version / "extensions" / "ext.py"
+        exec(compile(source.read_text(), str(source), "exec"), scope)
+        environment = Environment(extensions=[scope["Ext"]])
+        signatures.append(copier_worker.compile_signature(environment, tmp_path / version))
+    assert signatures[0] != signatures[1]
+    assert signatures[0] == signatures[2]

@@ -89,6 +89,8 @@ def edited(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Edited:
     (web / ".editorconfig").write_text((web / ".editorconfig").read_text() + "# ours\n")
     deployment = web / "docs" / "deployment.md"  # 2.0.0 moves it to docs/operations/
     deployment.write_text(deployment.read_text() + "\n## Our clusters\n\neu-west.\n")
+    (web / "docker").mkdir()
+    git(web, "mv", "Dockerfile", "docker/Dockerfile")  # the template changes it in 2.0.0
     commit_all(web, "team changes")
     return Edited(root, tmp_path_factory.mktemp("edited-tmp"))
 
@@ -204,6 +206,19 @@ def test_a_renamed_file_the_template_changes_is_named_with_its_new_name(edited: 
     assert TEMPLATE_LABEL not in (edited.api / "Containerfile").read_text()
 
 
+def test_a_file_moved_to_another_folder_the_template_changes_is_named_with_where_it_went(
+    edited: Edited,
+) -> None:
+    web = section(edited.report, "web")
+    assert "    Dockerfile: you moved it to docker/Dockerfile; the template changes it" in web
+    assert f"+{TEMPLATE_LABEL}" in web  # the template's diff, to apply by hand
+    assert "Dockerfile: you moved it to docker/Dockerfile" in section(edited.preview, "web")
+    assert not (edited.web / "Dockerfile").exists()
+    moved = edited.web / "docker" / "Dockerfile"
+    assert moved.read_text().rstrip("\n") == git(edited.web, "show", "main:docker/Dockerfile")
+    assert TEMPLATE_LABEL not in moved.read_text()
+
+
 def test_a_binary_file_both_changed_is_named_and_the_users_kept(edited: Edited) -> None:
     assert f"{LOGO_PATH}: binary file you changed" in section(edited.report, "api")
     assert (edited.api / LOGO_PATH).read_bytes() == PNG + b"the team's logo"
@@ -308,6 +323,44 @@ def test_a_service_added_renamed_or_moved_in_the_manifest_reaches_every_repo(
     assert configmap["data"]["BACKEND_URL"] == "http://api:8010"
 
 
+def test_a_route_changed_in_the_manifest_reaches_every_repo(current: Path, tmp_path: Path) -> None:
+    root = copy_workspace(current, tmp_path / "platform")
+    api, web = root / "services" / "api", root / "services" / "web"
+    manifest = root / "polystack.yml"
+    text = manifest.read_text()
+    assert text.count("route: /api\n") == 1
+    manifest.write_text(text.replace("route: /api\n", "route: /payments\n"))
+    commit_all(root, "api served under /payments")
+
+    code, report = tool(root, "update", tmp=tmp_path / "tmp")
+
+    assert code == 0, report
+    assert states(report) == {".": "updated", "api": "updated", "web": "updated"}, report
+    branch = f"{BRANCH}-2"
+
+    def show(repo: Path, path: str) -> str:
+        return git(repo, "show", f"{branch}:{path}")
+
+    routes = yaml.safe_load(show(root, "traefik/compose/dynamic/routes.yml"))["http"]
+    assert routes["routers"]["api"]["rule"] == "Path(`/payments`) || PathPrefix(`/payments/`)"
+    assert routes["services"]["api"]["loadBalancer"]["healthCheck"]["path"] == "/payments/healthz"
+    native = yaml.safe_load(show(root, "traefik/native/dynamic.yml"))["http"]
+    assert "PathPrefix(`/payments/`)" in native["routers"]["api"]["rule"]
+    package = next(p for p in (api / "src").iterdir() if (p / "core" / "config.py").is_file())
+    config = show(api, f"src/{package.name}/core/config.py")
+    assert 'ROUTE_PREFIX = "/payments"' in config, config
+    ingress = yaml.safe_load(show(api, "k8s/base/ingress.yaml"))
+    assert ingress["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/payments"
+    assert 'export const API_PREFIX = "/payments";' in show(web, "lib/service.ts")
+    assert '- "/payments"' in show(web, "compose.yaml")  # the mock API's prefix
+    files = git(web, "ls-tree", "-r", "--name-only", branch, "app").splitlines()
+    assert "app/payments/[[...path]]/route.ts" in files  # the proxy to the backend
+    assert not [f for f in files if f.startswith("app/api/")]
+    for repo in (root, api, web):
+        assert git(repo, "branch", "--show-current") == "main"
+        assert git(repo, "status", "--porcelain") == ""
+
+
 # --- robust runs --------------------------------------------------------------------------
 
 
@@ -350,11 +403,11 @@ def test_an_interrupt_leaves_each_repo_untouched_or_fully_updated_on_its_branch(
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300
-    # Interrupt while the services are being updated, as Ctrl-C does: the whole group.
+    # Interrupt while the services are being updated, as Ctrl-C does: the whole group. The
+    # api's clone is there as its update starts, which renders and runs Copier from then on.
     while not list(tmp.glob("polystack-update.*/api/repo/.copier-answers.yml")):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[0]
-        time.sleep(0.2)
-    time.sleep(1)
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     output = proc.communicate(timeout=300)[0]
 

@@ -45,15 +45,50 @@ def blob(repo: Path, sha: str) -> bytes:
     ).stdout  # fmt: skip
 
 
+def blobs(repo: Path, shas: set[str]) -> dict[str, bytes]:
+    """{sha: content} of many blobs, read by one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    order = sorted(shas)
+    out = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=repo, capture_output=True, check=True,
+        input="".join(f"{sha}\n" for sha in order).encode(),
+    ).stdout  # fmt: skip
+    found, at = {}, 0
+    for sha in order:  # each: `<sha> <type> <size>\n<content>\n`
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        found[sha] = out[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return found
+
+
 def entries(repo: Path, tree: str) -> Tree:
     """{path: mode and blob} of every file in a tree object."""
+    return parse_entries(gitrepo.git(repo, "ls-tree", "-r", "-z", tree), 2)
+
+
+def parse_entries(listing: str, sha_field: int) -> Tree:
+    """{path: mode and blob} from NUL-separated `<mode> ...<TAB><path>` lines holding the blob
+    in field `sha_field`: 2 for `git ls-tree` (`mode type sha`), 1 for `git ls-files --stage`
+    (`mode sha stage`)."""
     found = {}
-    for line in gitrepo.git(repo, "ls-tree", "-r", "-z", tree).split("\0"):
+    for line in listing.split("\0"):
         if line:
             info, path = line.split("\t", 1)
-            mode, _, sha = info.split()
-            found[path] = Entry(mode, sha)
+            fields = info.split()
+            found[path] = Entry(fields[0], fields[sha_field])
     return found
+
+
+def files_of(repo: Path, folder: Path) -> Tree:
+    """{path: mode and blob} of a folder's files, written into `repo`'s objects."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        base = ["--git-dir", str(repo / ".git"), "--work-tree", str(folder)]
+        gitrepo.git(repo, *base, "add", "--all", "--force", ".", env=env)
+        listing = gitrepo.git(repo, *base, "ls-files", "--stage", "-z", env=env)
+        return parse_entries(listing, 1)
 
 
 def tree_of(repo: Path, folder: Path) -> str:
@@ -100,12 +135,15 @@ def to_put_back(repo: Path, old: Tree, before: Tree) -> dict[str, Entry]:
     """Files to reset to the old release before updating, so the update shows the template's
     change to them: the ones the user deleted, and binary ones the user changed (Copier
     cannot merge those and would keep one side without a word)."""
+    changed = {path: mine for path, base in old.items()
+               if (mine := before.get(path)) is not None and mine.sha != base.sha}  # fmt: skip
+    contents = blobs(repo, {mine.sha for mine in changed.values()})
     found = {}
     for path, base in old.items():
         mine = before.get(path)
         if path == ANSWERS_FILE or mine == base:
             continue
-        if mine is None or (mine.sha != base.sha and is_binary(blob(repo, mine.sha))):
+        if mine is None or (path in changed and is_binary(contents[mine.sha])):
             found[path] = base
     return found
 
@@ -118,8 +156,9 @@ def check(
     `old` is the previous release as rendered with the repo's answers, `before` the repo's
     HEAD before the update, `put_back` the files reset to `old` before the update ran.
     """
-    after = entries(repo, tree_of(repo, repo))
-    moved = renames(repo, old_tree, before_tree)
+    after = files_of(repo, repo)
+    gone = any(path not in before for path in old if path != ANSWERS_FILE)
+    moved = renames(repo, old_tree, before_tree) if gone else {}
     arrived = {entry.sha for path, entry in after.items() if path not in before}
     found: list[Conflict] = []
     for path in sorted(old):
@@ -141,7 +180,7 @@ def _deleted_or_renamed(
     (repo / path).unlink(missing_ok=True)  # the user's version: no file here
     if theirs is None or theirs.sha == base.sha:
         return []  # the template left it alone, or deleted it too
-    yours = f"you renamed it to {renamed_to}" if renamed_to else "you deleted it"
+    yours = where_it_went(path, renamed_to)
     return [
         Conflict(
             path,
@@ -149,6 +188,15 @@ def _deleted_or_renamed(
             template_diff(repo, path, base, theirs),
         )
     ]
+
+
+def where_it_went(path: str, renamed_to: str | None) -> str:
+    """What the user did with a file the template still has: deleted, renamed in its folder
+    or moved to another one."""
+    if renamed_to is None:
+        return "you deleted it"
+    same_folder = os.path.dirname(renamed_to) == os.path.dirname(path)
+    return f"you {'renamed' if same_folder else 'moved'} it to {renamed_to}"
 
 
 def _binary(

@@ -3,10 +3,11 @@
 An update renders the template three times: the recorded release (what the repo started
 from), the new one into the repo, and the new one again into an empty folder to diff
 against; `copier update` clones the template for each. Here every render of one version
-uses one checkout and one Jinja environment, and two renders are copies: the recorded
-release, rendered before the update to audit it, is handed to Copier, and the new version's
-render into the repo, kept as it is written, stands for the one into the empty folder. This
-leans on Copier's internals like `copier_worker`, and runs only where `supported` holds.
+uses one checkout and one Jinja environment (sources two versions share compiled once),
+and two renders are reused: the recorded release, rendered before the update to audit it,
+is handed to Copier, and the new version's render into the repo, kept as it is written,
+stands for the one into the empty folder. This leans on Copier's internals like
+`copier_worker`, and runs only where `supported` holds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,13 +32,17 @@ from copier._main import Worker
 from copier._subproject import Subproject
 from copier._template import Template
 from copier._types import JSONSerializable
+from copier._vcs import get_git
 from jinja2 import Environment
 
 from workspace import gitrepo
 from workspace.copier_cli import Result
-from workspace.copier_worker import in_process, memoized_compile
+from workspace.copier_worker import CompileCache, compile_signature, in_process, memoized_compile
+from workspace.releases import check_out
 
 RenderKey = tuple[str, str, str, tuple[str, ...]]
+# Copier's methods `UpdateWorker` overrides beside the cached properties `supported` checks.
+OVERRIDDEN = ("_git_initialize_repo", "_render_string")
 
 
 def supported() -> bool:
@@ -46,45 +52,57 @@ def supported() -> bool:
         in_process()
         and all(isinstance(inspect.getattr_static(o, n, None), cached_property) for o, n in cached)
         and hasattr(Worker, "resolved_vcs_ref")
+        and all(callable(getattr(Worker, name, None)) for name in OVERRIDDEN)
     )
 
 
 class Checkouts:
     """The template source at each version a run renders, cloned once from `clone_from`."""
 
-    def __init__(self, clone_from: Path, where: Path) -> None:
+    def __init__(
+        self, clone_from: Path, where: Path, made: dict[str, Future[Path]] | None = None
+    ) -> None:
         self.clone_from = clone_from
         self.where = where
+        self._made = dict(made or {})  # {ref: its checkout, being made}
         self._templates: dict[tuple[str, str], Template] = {}
         self._environments: dict[Path, Environment] = {}
+        self._compiled: dict[tuple[Any, ...], CompileCache] = {}  # {signature: cache}
         self.renders: dict[RenderKey, Path] = {}
         self.modes_ignored: dict[Path, bool] = {}  # {repo: whether git ignores file modes}
+        self._objects: dict[Path, Path] = {}
+
+    def objects_dir(self, repo: Path) -> Path:
+        """Where the repo at `repo` keeps its objects: a clone's .git/objects, else what git
+        says (asked once per repo)."""
+        if repo not in self._objects:
+            where = Path(".git", "objects")
+            if not (repo / where).is_dir():
+                where = Path(gitrepo.git(repo, "rev-parse", "--git-path", "objects").strip())
+            self._objects[repo] = (repo / where).absolute()
+        return self._objects[repo]
 
     def template(self, url: str, ref: str) -> Template:
         if (url, ref) not in self._templates:
             template = Template(url=url, ref=ref)
-            folder = Path(tempfile.mkdtemp(prefix="checkout.", dir=self.where))
-            vars(template)["local_abspath"] = check_out(self.clone_from, ref, folder)
+            made = self._made.pop(ref, None)
+            if made is None:
+                folder = Path(tempfile.mkdtemp(prefix="checkout.", dir=self.where))
+                made = Future()
+                made.set_result(check_out(self.clone_from, ref, folder))
+            vars(template)["local_abspath"] = made.result()
             self._templates[url, ref] = template
         return self._templates[url, ref]
 
     def environment(self, template: Template, make: Callable[[], Environment]) -> Environment:
-        """One Jinja environment per checkout, its compiled sources kept for every render."""
-        if template.local_abspath not in self._environments:
-            environment = self._environments[template.local_abspath] = make()
-            memoized_compile(environment)
-        return self._environments[template.local_abspath]
-
-
-def check_out(source: Path, ref: str, folder: Path) -> Path:
-    """`ref` checked out as Copier's clone does, its objects left in `source` (the run's
-    copy of the template source, removed with it): nothing to copy, little to remove."""
-    gitrepo.git(folder, "clone", "--quiet", "--shared", "--no-checkout", str(source), ".")
-    # Resolved first: a ref from an answers file is never read as an option.
-    commit = gitrepo.git(folder, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
-    gitrepo.git(folder, "-c", "core.fsmonitor=false", "checkout", "--quiet", "--force",
-                commit.strip())  # fmt: skip
-    return folder
+        """One Jinja environment per checkout, its compiled sources kept for every render and
+        shared with the other versions' checkouts where they compile alike."""
+        root = template.local_abspath
+        if root not in self._environments:
+            environment = self._environments[root] = make()
+            cache = self._compiled.setdefault(compile_signature(environment, root), {})
+            memoized_compile(environment, cache, root)
+        return self._environments[root]
 
 
 def render_key(template: Template, data: dict[str, Any], exclude: list[str]) -> RenderKey:
@@ -136,22 +154,49 @@ class UpdateWorker(Worker):
         if ignored[root]:
             super()._sync_git_index_executable_bit(dst_relpath, src_mode)
 
+    def _git_initialize_repo(self) -> None:
+        """Copier's throwaway repo of a render (the old release's, the new one's), with fewer
+        files to write and remove: no sample hooks, no blob the updated repo already holds
+        (it is borrowed from there), one commit (Copier makes a second in case a hook
+        changed files: a repo without hooks, committed without them, needs none)."""
+        git = get_git()
+        git("init", "--quiet", "--template=")
+        alternates = Path(".git", "objects", "info", "alternates")
+        alternates.parent.mkdir(parents=True, exist_ok=True)
+        alternates.write_text(f"{self.checkouts.objects_dir(self.subproject.local_abspath)}\n")
+        git("add", "--all", ".")
+        git("commit", "--quiet", "--allow-empty", "--no-verify", "--no-gpg-sign",
+            "-m", "dumb commit")  # fmt: skip
+
+    def _render_string(self, string: str, extra_context: dict[str, Any] | None = None) -> str:
+        """A line without Jinja markup (most parts of most paths) is itself, as a render
+        would give it; its extensions still see it (the `yield` tag resets its state)."""
+        environment = self.jinja_env
+        markers = ("\n", "\r", environment.block_start_string, environment.variable_start_string,
+                   environment.comment_start_string, environment.line_statement_prefix,
+                   environment.line_comment_prefix)  # fmt: skip
+        if any(marker and marker in string for marker in markers):
+            return super()._render_string(string, extra_context)
+        environment.preprocess(string)
+        return string
+
     def run_copy(self) -> None:
-        """A render already made with the same inputs is copied into an empty destination;
-        what a render into the repo writes is kept as that version's render (Copier renders
-        it again, into an empty folder, to diff with)."""
+        """A render already made with the same inputs is moved into an empty destination
+        (each is used once); what a render into the repo writes is kept as that version's
+        render (Copier renders it again, into an empty folder, to diff with)."""
         exclude = [*self.exclude]
         empty = not self.dst_path.exists() or not any(self.dst_path.iterdir())
-        made = self.checkouts.renders.get(render_key(self.template, self.data, exclude))
+        made = self.checkouts.renders.pop(render_key(self.template, self.data, exclude), None)
         if made is not None and empty:
-            shutil.copytree(made, self.dst_path, symlinks=True, dirs_exist_ok=True)
+            move_into(made, self.dst_path)
             return
         super().run_copy()
         if empty or self.template.skip_if_exists or self.pretend:
             return  # what Copier writes into the repo is not all it rendered
         fresh = Path(tempfile.mkdtemp(prefix="render."))
+        folders: set[Path] = set()
         for entry in self.written:
-            entry.write(fresh)
+            entry.write(fresh, folders)
         self.checkouts.renders[render_key(self.template, fresh_answers(self), exclude)] = fresh
 
     @cached_property
@@ -175,6 +220,15 @@ class UpdateWorker(Worker):
         )  # fmt: skip
 
 
+def move_into(made: Path, dest: Path) -> None:
+    """A render's folder becomes `dest` (absent or empty), copied where it cannot move."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(made, dest)
+    except OSError:  # another file system
+        shutil.copytree(made, dest, symlinks=True, dirs_exist_ok=True)
+
+
 @dataclass(frozen=True)
 class Written:
     """One path of a render, written into a folder as Copier writes into an empty one."""
@@ -185,12 +239,15 @@ class Written:
     contents: bytes | Path
     mode: int | None
 
-    def write(self, root: Path) -> None:
+    def write(self, root: Path, folders: set[Path]) -> None:
+        """Written under `root`; `folders` holds the ones made so far (each is made once)."""
         target = root / self.path
+        folder = target if self.is_dir else target.parent
+        if folder not in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            folders.update([folder, *folder.parents])
         if self.is_dir:
-            target.mkdir(parents=True, exist_ok=True)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         if self.is_symlink:
             target.symlink_to(self.contents)
             return
@@ -219,8 +276,10 @@ class Updater:
 
     parallel = False
 
-    def __init__(self, clone_from: Path, where: Path) -> None:
-        self.checkouts = Checkouts(clone_from, where)
+    def __init__(
+        self, clone_from: Path, where: Path, made: dict[str, Future[Path]] | None = None
+    ) -> None:
+        self.checkouts = Checkouts(clone_from, where, made)
         self.worker = type("BoundUpdateWorker", (UpdateWorker,), {"checkouts": self.checkouts})
 
     def render_release(

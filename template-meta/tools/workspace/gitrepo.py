@@ -109,15 +109,37 @@ def state(repo: Path) -> RepoState:
     return RepoState(branch=branch, changed=len(changed_paths(repo)), ahead=ahead, behind=behind)
 
 
+UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}  # `git status` codes of unmerged paths
+
+
+@dataclass(frozen=True)
+class Status:
+    """What one `git status` tells after an update."""
+
+    changed: list[str]  # as `changed_paths` lists them
+    conflicted: list[str]  # as `conflicted_files` lists them
+
+
+def status(repo: Path) -> Status:
+    """The changed and the conflicted files of `repo`, from one `git status`."""
+    out = git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored")
+    fields = iter(out.split("\0"))
+    entries = []
+    for field in fields:
+        if not field:
+            continue
+        entries.append((field[:2], field[3:]))
+        if field[0] in "RC":  # a rename or copy is followed by its source path
+            next(fields, None)
+    changed = [path for code, path in entries if code != "!!"]
+    found = {path for code, path in entries if code in UNMERGED or path.endswith(".rej")}
+    found.update(p for p in changed if (repo / p).is_file() and _has_markers(repo / p))
+    return Status(changed, sorted(found))
+
+
 def conflicted_files(repo: Path) -> list[str]:
     """Files an update left unresolved: unmerged paths, `*.rej` files, conflict markers."""
-    found = set(git(repo, "diff", "--name-only", "--diff-filter=U").splitlines())
-    found.update(path for path in changed_paths(repo, ignored=True) if path.endswith(".rej"))
-    for relative in changed_paths(repo):
-        path = repo / relative
-        if path.is_file() and _has_markers(path):
-            found.add(relative)
-    return sorted(found)
+    return status(repo).conflicted
 
 
 def _has_markers(path: Path) -> bool:

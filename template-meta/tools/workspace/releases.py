@@ -127,8 +127,9 @@ def open_template(source: str, workdir: Path | None = None) -> Iterator[Template
     """A bare copy of the template source with its releases tagged, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="polystack-template.", dir=workdir) as tmp:
         path = Path(tmp) / "template.git"
-        try:
-            gitrepo.git(Path(tmp), "clone", "--quiet", "--bare", git_url(source), str(path))
+        try:  # a local source's objects borrowed (`--shared`), not linked one by one
+            gitrepo.git(Path(tmp), "clone", "--quiet", "--bare", "--shared", "--template=",
+                        git_url(source), str(path))  # fmt: skip
         except WorkspaceError as error:
             raise WorkspaceError(
                 f"cannot read the template source {source!r} recorded in .copier-answers.yml "
@@ -139,3 +140,15 @@ def open_template(source: str, workdir: Path | None = None) -> Iterator[Template
         newest = versions[-1] if versions else "HEAD"
         changelog = gitrepo.git(path, "show", f"{newest}:{CHANGELOG_FILE}", check=False)
         yield Template(source, path, versions, changelog_notes(changelog))
+
+
+def check_out(source: Path, ref: str, folder: Path) -> Path:
+    """`ref` checked out as Copier's clone does, its objects left in `source` (the run's
+    copy of the template source, removed with it): nothing to copy, little to remove."""
+    gitrepo.git(folder, "clone", "--quiet", "--shared", "--no-checkout", "--template=",
+                str(source), ".")  # fmt: skip
+    # Resolved first: a ref from an answers file is never read as an option.
+    commit = gitrepo.git(folder, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
+    gitrepo.git(folder, "-c", "core.fsmonitor=false", "checkout", "--quiet", "--force",
+                commit.strip())  # fmt: skip
+    return folder

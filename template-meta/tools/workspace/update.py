@@ -15,7 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace import audit, copier_cli, gitrepo, manifest_comments, releases, vocabulary
-from workspace.copier_runs import Copier, copier_for
+from workspace.copier_runs import Copier, Loading, copier_for
 from workspace.manifest import (
     ANSWERS_FILE,
     MANIFEST_FILE,
@@ -164,8 +164,10 @@ def prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -
 def _prepare(job: Job, template: releases.Template, work: Path, copier: Copier) -> Prepared:
     slot = work / (job.name.replace("/", "_") if job.name != "." else "meta")
     slot.mkdir()
-    clone = slot / "repo"  # objects copied, not linked: git refreshes the times of shared ones
-    gitrepo.git(slot, "clone", "--quiet", "--no-hardlinks", str(job.path), str(clone))
+    # Objects packed anew, not linked: git refreshes the times of shared ones, and a pack is
+    # a few files to write and remove where loose objects are hundreds; no sample hooks.
+    clone = slot / "repo"
+    gitrepo.git(slot, "clone", "--quiet", "--no-local", "--template=", str(job.path), str(clone))
     base = gitrepo.git(clone, "rev-parse", "HEAD").strip()
     versions = releases.crossed(template.versions, job.current, job.target)
     notes = template.release_notes(job.current, job.target)
@@ -205,10 +207,10 @@ def _prepare(job: Job, template: releases.Template, work: Path, copier: Copier) 
         outcome.conflicts += carry_manifest_comments(clone, old[MANIFEST_FILE],
                                                      before[MANIFEST_FILE])  # fmt: skip
     gitrepo.git(clone, "reset", "--quiet", "--mixed", base)  # the work tree holds the update
-    marked = gitrepo.conflicted_files(clone)
+    status = gitrepo.status(clone)
     outcome.conflicts += [audit.Conflict(p, "both changed it: resolve the marked lines")
-                          for p in marked]  # fmt: skip
-    outcome.files = gitrepo.changed_paths(clone)
+                          for p in status.conflicted]  # fmt: skip
+    outcome.files = status.changed
     if outcome.conflicts:
         outcome.state = CONFLICTS
     elif not outcome.files:
@@ -275,15 +277,18 @@ def commit_message(outcome: Outcome, target: str) -> str:
     return "\n".join(lines)
 
 
-def land(prepared: Prepared) -> Outcome:
-    """Bring a prepared update to its repo, on a branch of its own."""
+def land(
+    prepared: Prepared, identity: Callable[[Path], list[str]] = gitrepo.identity_args
+) -> Outcome:
+    """Bring a prepared update to its repo, on a branch of its own; `identity` gives the
+    `-c user.*` options of the commit made in its clone."""
     outcome, job, clone = prepared.outcome, prepared.job, prepared.clone
     if clone is None or outcome.state in (CURRENT, FAILED):
         return outcome
     outcome.branch = free_branch(job.path, job.target)
     if outcome.state == UPDATED:
         gitrepo.git(clone, "add", "--all")
-        gitrepo.git(clone, *gitrepo.identity_args(clone), "commit", "--quiet", "--no-verify",
+        gitrepo.git(clone, *identity(clone), "commit", "--quiet", "--no-verify",
                     "-m", commit_message(outcome, job.target))  # fmt: skip
         gitrepo.git(job.path, "fetch", "--quiet", "--no-tags", str(clone),
                     f"HEAD:refs/heads/{outcome.branch}")  # fmt: skip
@@ -317,7 +322,7 @@ def update_all(
     known = set(service_names(Manifest(root, recorded_answers(root))))
     not_cloned = [(n, manifest.service_dir(n)) for n in names if n in known]
     if not check:
-        ensure_ready([(".", root), *present, *not_cloned])
+        ensure_ready(list(dict([(".", root), *present, *not_cloned]).items()))
     with tempfile.TemporaryDirectory(prefix="polystack-update.") as tmp:
         work = Path(tmp)
         with releases.open_template(template_source(root).url, work) as template:
@@ -394,7 +399,28 @@ def _update_all(
     meta = job_for(".", manifest.root, manifest.shared_answers(), latest)
     # The meta-repo first: its render resolves the manifest (ports, routes of new entries).
     # Copier is loaded only for a repo to update: a run with nothing to do never loads it.
-    copier = copier_for(template, work) if new_answers or not is_current(meta) else None
+    copier: Loading | None = None
+    if new_answers or not is_current(meta):
+        copier = Loading(template, work, [meta.current, latest])
+    try:
+        return _update_repos(manifest, present, template, work, dry_run, new_answers, meta,
+                             copier)  # fmt: skip
+    finally:
+        if copier is not None:
+            copier.wait()
+
+
+def _update_repos(
+    manifest: Manifest,
+    present: list[tuple[str, Path]],
+    template: releases.Template,
+    work: Path,
+    dry_run: bool,
+    new_answers: bool,
+    meta: Job,
+    copier: Copier | None,
+) -> list[Outcome]:
+    latest = meta.target
     first = prepare(meta, template, work, copier) if copier else None
     prepared = [first] if first else []
     resolved = manifest
@@ -463,10 +489,17 @@ def finish(prepared: list[Prepared], dry_run: bool) -> list[Outcome]:
             )
         return [item.outcome for item in prepared]
     outcomes = []
+    identities: list[list[str]] = []  # the clones share git's configuration: asked once
+
+    def identity(clone: Path) -> list[str]:
+        if not identities:
+            identities.append(gitrepo.identity_args(clone))
+        return identities[0]
+
     for item in prepared:
         with interrupt_deferred():
             try:
-                outcomes.append(land(item))
+                outcomes.append(land(item, identity))
             except WorkspaceError as error:
                 outcomes.append(Outcome(item.job.name, FAILED, detail=str(error)))
     return outcomes
