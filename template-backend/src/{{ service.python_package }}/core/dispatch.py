@@ -33,7 +33,8 @@ class ApiDispatch:
             return
         root_path: str = scope.get("root_path", "")
         path: str = scope["path"]
-        route_path = path[len(root_path) :] if root_path and path.startswith(f"{root_path}/") else path
+        under_root = root_path and path.startswith(f"{root_path}/")
+        route_path = path[len(root_path) :] if under_root else path
         if not route_path.startswith(self.under_prefix) or route_path in self.root_paths:
             await self.app(scope, receive, send)
             return

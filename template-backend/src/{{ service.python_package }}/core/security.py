@@ -42,7 +42,7 @@ def security_headers(*, hsts: bool, docs: bool) -> list[tuple[bytes, bytes]]:
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": DOCS_CSP if docs else API_CSP}
     if hsts:
         headers["Strict-Transport-Security"] = HSTS
-    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
 
 class PayloadTooLarge(HTTPException):
@@ -51,7 +51,11 @@ class PayloadTooLarge(HTTPException):
 
 
 def declared_too_large(content_length: bytes | None, max_bytes: int) -> bool:
-    return content_length is not None and content_length.isdigit() and int(content_length) > max_bytes
+    return (
+        content_length is not None
+        and content_length.isdigit()
+        and int(content_length) > max_bytes
+    )
 
 
 def payload_too_large(max_bytes: int) -> ASGIApp:

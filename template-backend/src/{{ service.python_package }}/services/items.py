@@ -22,17 +22,17 @@ from .announce import Announcer
 # Over a connection, the table's own columns: no ORM compilation. A session needs the mapped
 # columns, which its tenant filter applies to.
 _ITEMS = Item.__table__
-_PAGE = {"limit": bindparam("limit"), "offset": bindparam("offset")}
+_LIMIT, _OFFSET = bindparam("limit"), bindparam("offset")
 COUNT_ROWS = select(func.count()).select_from(_ITEMS)
 LIST_ROWS = (
     select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.description, _ITEMS.c.created_at,
            _ITEMS.c.updated_at)
-    .order_by(_ITEMS.c.id).limit(_PAGE["limit"]).offset(_PAGE["offset"])
+    .order_by(_ITEMS.c.id).limit(_LIMIT).offset(_OFFSET)
 )  # fmt: skip
 COUNT_MAPPED = select(func.count()).select_from(Item)
 LIST_MAPPED = (
     select(Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
-    .order_by(Item.id).limit(_PAGE["limit"]).offset(_PAGE["offset"])
+    .order_by(Item.id).limit(_LIMIT).offset(_OFFSET)
 )  # fmt: skip
 
 
