@@ -52,9 +52,7 @@ class PayloadTooLarge(HTTPException):
 
 def declared_too_large(content_length: bytes | None, max_bytes: int) -> bool:
     return (
-        content_length is not None
-        and content_length.isdigit()
-        and int(content_length) > max_bytes
+        content_length is not None and content_length.isdigit() and int(content_length) > max_bytes
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, func, select
+from sqlalchemy import BindParameter, RowMapping, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..core.context import tenant_var
@@ -22,7 +22,8 @@ from .announce import Announcer
 # Over a connection, the table's own columns: no ORM compilation. A session needs the mapped
 # columns, which its tenant filter applies to.
 _ITEMS = Item.__table__
-_LIMIT, _OFFSET = bindparam("limit"), bindparam("offset")
+_LIMIT: BindParameter[int] = bindparam("limit")
+_OFFSET: BindParameter[int] = bindparam("offset")
 COUNT_ROWS = select(func.count()).select_from(_ITEMS)
 LIST_ROWS = (
     select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.description, _ITEMS.c.created_at,
