@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,10 +15,17 @@ class ApiDispatch:
     """A request under `mount`'s prefix reaches the API with the scope the root router and
     `mount` would give it, without their matching and the root's exception layer; the
     rest (`/metrics`, paths outside the prefix, websockets) goes on to the root router.
-    Requests the API answers are counted in `metrics`, when given."""
+    Requests the API answers are counted in `metrics`, when given; `prepare` sees each
+    request's scope before the API does."""
 
     def __init__(
-        self, app: ASGIApp, *, mount: Mount, root_paths: set[str], metrics: RequestMetrics | None
+        self,
+        app: ASGIApp,
+        *,
+        mount: Mount,
+        root_paths: set[str],
+        metrics: RequestMetrics | None,
+        prepare: Callable[[Scope], None] | None = None,
     ) -> None:
         self.app = app
         self.api = mount.app
@@ -26,6 +34,7 @@ class ApiDispatch:
         self.under_prefix = mount.path + "/"
         self.root_paths = root_paths
         self.metrics = metrics
+        self.prepare = prepare
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,6 +53,8 @@ class ApiDispatch:
         scope["app_root_path"] = scope.get("app_root_path", root_path)
         scope["root_path"] = root_path + self.prefix
         scope["endpoint"] = self.api
+        if self.prepare is not None:
+            self.prepare(scope)
         if self.metrics is None:
             await self.api(scope, receive, send)
             return
