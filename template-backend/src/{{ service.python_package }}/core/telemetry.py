@@ -12,6 +12,7 @@ from collections.abc import Callable
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -28,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Scope
 
 from .config import Settings, TracesSampler
-from .statement_spans import StatementSpans
 
 # Probes and scrapes would drown the traces that matter.
 UNTRACED_SUFFIXES = ("/healthz", "/readyz")
@@ -86,14 +86,12 @@ def request_tracing(provider: TracerProvider | None) -> TelemetryConfig:
     }
 
 
-def instrument_clients(engine: AsyncEngine, provider: TracerProvider) -> StatementSpans:
-    """Database and outgoing HTTP spans; the HTTPX instrumentor patches process-wide state."""
-    statements = StatementSpans(engine.sync_engine, provider)
-    statements.listen()
+def instrument_clients(engine: AsyncEngine, provider: TracerProvider) -> None:
+    """Database and outgoing HTTP spans; the instrumentors patch process-wide state."""
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
-    return statements
 
 
-def uninstrument_clients(statements: StatementSpans) -> None:
-    statements.remove()
+def uninstrument_clients() -> None:
+    SQLAlchemyInstrumentor().uninstrument()
     HTTPXClientInstrumentor().uninstrument()
