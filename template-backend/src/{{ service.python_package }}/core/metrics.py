@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 
 from prometheus_client import (
@@ -18,7 +17,7 @@ from prometheus_client import (
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 
 def build_registry() -> CollectorRegistry:
@@ -29,20 +28,17 @@ def build_registry() -> CollectorRegistry:
     return registry
 
 
-class RequestMetricsMiddleware:
+class RequestMetrics:
     """`http_requests_total{handler,method,status}` and
     `http_request_duration_seconds{handler,method}`, handler being the route template.
 
     FastAPI records the operation it chose in the scope, so the template of an API call
     costs no second match; other routes (the OpenAPI document, the docs' assets) are matched
     again. Requests no route took (404s) are not counted: a scan of random paths cannot
-    grow the series without bound.
+    grow the series without bound. Each series is looked up once, then kept.
     """
 
-    def __init__(
-        self, app: ASGIApp, *, registry: CollectorRegistry, routes: list[BaseRoute]
-    ) -> None:
-        self.app = app
+    def __init__(self, *, registry: CollectorRegistry, routes: list[BaseRoute]) -> None:
         self.routes = routes
         self.requests = Counter(
             "http_requests_total",
@@ -56,33 +52,29 @@ class RequestMetricsMiddleware:
             ("handler", "method"),
             registry=registry,
         )
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+    def record(self, scope: Scope, outer_route: object, status: int, seconds: float) -> None:
+        """Count a request the API answered; `outer_route` is the scope's route before."""
+        method = scope["method"]
+        route = scope.get("route")
+        if route is not outer_route and route is not None:
+            handler: str | None = route.path
+        else:
+            handler = self._template(method, scope["path"], scope["root_path"])
+        if handler is None:
             return
-        outer_route, path, root_path = scope.get("route"), scope["path"], scope["root_path"]
-        started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            method = scope["method"]
-            route = scope.get("route")
-            if route is not outer_route and route is not None:
-                handler: str | None = route.path
-            else:
-                handler = self._template(method, path, root_path)
-            if handler is not None:
-                self.requests.labels(handler, method, str(status)).inc()
-                self.latency.labels(handler, method).observe(time.perf_counter() - started)
+        key = (handler, method, status)
+        series = self._series.get(key)
+        if series is None:
+            series = (
+                self.requests.labels(handler, method, str(status)),
+                self.latency.labels(handler, method),
+            )
+            self._series[key] = series
+        count, latency = series
+        count.inc()
+        latency.observe(seconds)
 
     def _template(self, method: str, path: str, root_path: str) -> str | None:
         probe = {"type": "http", "method": method, "path": path, "root_path": root_path}

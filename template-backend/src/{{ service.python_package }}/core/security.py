@@ -1,4 +1,5 @@
-"""Security headers, the request size limit and the rate limit (pure ASGI middleware)."""
+"""Security headers and the request size limit (applied by `requests.RequestMiddleware`), and
+the rate limit (pure ASGI middleware)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import time
 from limits import RateLimitItem
 from limits.aio.strategies import MovingWindowRateLimiter
 from loguru import logger
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,28 +37,12 @@ HSTS = "max-age=31536000; includeSubDomains"
 UNLIMITED_SUFFIXES = ("/healthz", "/readyz", "/metrics")
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
-        self.hsts = hsts
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        is_docs = scope["path"].endswith(DOCS_SUFFIXES)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if is_docs else API_CSP)
-                if self.hsts:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def security_headers(*, hsts: bool, docs: bool) -> list[tuple[bytes, bytes]]:
+    """The headers a response gets unless it set them itself, as raw ASGI pairs (built once)."""
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": DOCS_CSP if docs else API_CSP}
+    if hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
 
 class PayloadTooLarge(HTTPException):
@@ -66,36 +50,30 @@ class PayloadTooLarge(HTTPException):
         super().__init__(413, f"The request body is larger than {limit} bytes")
 
 
-class BodySizeLimitMiddleware:
-    """Rejects bodies over the limit: at once by Content-Length, else while streaming."""
+def declared_too_large(content_length: bytes | None, max_bytes: int) -> bool:
+    return (
+        content_length is not None and content_length.isdigit() and int(content_length) > max_bytes
+    )
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                response = error_response(
-                    413, "payload_too_large", PayloadTooLarge(self.max_bytes).detail
-                )
-                await response(scope, receive, send)
-                return
-        received = 0
+def payload_too_large(max_bytes: int) -> ASGIApp:
+    return error_response(413, "payload_too_large", PayloadTooLarge(max_bytes).detail)
 
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(self.max_bytes)
-            return message
 
-        await self.app(scope, counting_receive, send)
+def counting_receive(receive: Receive, max_bytes: int) -> Receive:
+    """`receive`, raising `PayloadTooLarge` once the body streamed in passes the limit."""
+    received = 0
+
+    async def receive_counted() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > max_bytes:
+                raise PayloadTooLarge(max_bytes)
+        return message
+
+    return receive_counted
 
 
 class RateLimitMiddleware:

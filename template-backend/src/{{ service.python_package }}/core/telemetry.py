@@ -56,8 +56,20 @@ def build_tracer_provider(settings: Settings) -> TracerProvider:
     return provider
 
 
+# FastAPI's telemetry leaves alone a request whose scope has this key (it sets it to None
+# itself, so that the apps mounted under an excluded request skip it too).
+FASTAPI_TELEMETRY_KEY = "fastapi.telemetry"
+
+
 def _is_probe(scope: Scope) -> bool:
     return str(scope.get("path", "")).endswith(UNTRACED_SUFFIXES)
+
+
+def skip_probe_tracing(scope: Scope) -> None:
+    """Mark a probe before it reaches the API, which then spends nothing on its telemetry
+    (`exclude` below stays set: were the key to change, probes would still go untraced)."""
+    if _is_probe(scope):
+        scope[FASTAPI_TELEMETRY_KEY] = None
 
 
 def request_tracing(provider: TracerProvider | None) -> TelemetryConfig:

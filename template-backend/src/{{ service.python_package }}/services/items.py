@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import BindParameter, RowMapping, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..core.context import tenant_var
@@ -17,8 +17,24 @@ from ..schemas.items import Item as ItemOut
 from ..schemas.items import ItemCreate, ItemDeleted, ItemUpdate
 from .announce import Announcer
 
-# The columns of a listed item: rows, not ORM objects, since a list changes nothing.
-LISTED = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
+# A list reads rows, not ORM objects, since it changes nothing; its statements are built once
+# (SQLAlchemy then keys its compiled-statement cache on them once), the page as parameters.
+# Over a connection, the table's own columns: no ORM compilation. A session needs the mapped
+# columns, which its tenant filter applies to.
+_ITEMS = Item.__table__
+_LIMIT: BindParameter[int] = bindparam("limit")
+_OFFSET: BindParameter[int] = bindparam("offset")
+COUNT_ROWS = select(func.count()).select_from(_ITEMS)
+LIST_ROWS = (
+    select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.description, _ITEMS.c.created_at,
+           _ITEMS.c.updated_at)
+    .order_by(_ITEMS.c.id).limit(_LIMIT).offset(_OFFSET)
+)  # fmt: skip
+COUNT_MAPPED = select(func.count()).select_from(Item)
+LIST_MAPPED = (
+    select(Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
+    .order_by(Item.id).limit(_LIMIT).offset(_OFFSET)
+)  # fmt: skip
 
 
 def _stamp() -> dict[str, Any]:
@@ -37,8 +53,11 @@ async def list_items(
     connection: AsyncConnection | AsyncSession, limit: int, offset: int
 ) -> tuple[Sequence[RowMapping], int]:
     """Over a connection, or over a session, which adds its tenant's filter with sign-in."""
-    total = await connection.scalar(select(func.count()).select_from(Item))
-    page = await connection.execute(select(*LISTED).order_by(Item.id).limit(limit).offset(offset))
+    mapped = isinstance(connection, AsyncSession)
+    total = await connection.scalar(COUNT_MAPPED if mapped else COUNT_ROWS)
+    page = await connection.execute(
+        LIST_MAPPED if mapped else LIST_ROWS, {"limit": limit, "offset": offset}
+    )
     return page.mappings().all(), int(total or 0)
 
 
