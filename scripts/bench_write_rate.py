@@ -59,7 +59,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
 from benching import load, render_kind, render_release, scratch  # noqa: E402
 
-from services import create_database, postgres_server  # noqa: E402
+from services import create_database, postgres_server, stop  # noqa: E402
 
 BODY = b'{"name": "bench", "description": "a write of the write-rate benchmark"}'
 # The settings both releases have, as their Kubernetes ConfigMaps ship them; the engines off.
@@ -183,8 +183,7 @@ def nats_server(binary: Path, workdir: Path) -> Iterator[str]:
     try:
         yield f"nats://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process, timeout=15)
 
 
 def slug(name: str) -> str:
@@ -220,12 +219,7 @@ def serve(name: str, project: Path, env: dict[str, str], workdir: Path) -> Itera
             raise SystemExit(f"{name} {failure}:\n{log_path.read_text()[-4000:]}")
         yield app
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
 
 
 async def wait_ready(app: App, process: subprocess.Popen[bytes]) -> str | None:
