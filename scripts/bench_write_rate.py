@@ -43,7 +43,6 @@ import contextlib
 import math
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,6 +58,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
 from benching import load, render_kind, render_release, scratch  # noqa: E402
 
+from helpers import free_port  # noqa: E402
 from services import create_database, postgres_server, stop  # noqa: E402
 
 BODY = b'{"name": "bench", "description": "a write of the write-rate benchmark"}'
@@ -136,12 +136,6 @@ def otlp_sink() -> Iterator[_Sink]:
     finally:
         sink.shutdown()
         sink.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def install(project: Path) -> Path:
