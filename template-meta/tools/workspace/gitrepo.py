@@ -56,19 +56,24 @@ def has_commits(repo: Path) -> bool:
     return bool(git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
 
 
-def changed_paths(repo: Path, *, ignored: bool = False) -> list[str]:
-    """Paths `git status` reports (modified, staged, untracked, unmerged; ignored on demand)."""
+def _status_entries(repo: Path, *, ignored: bool) -> list[tuple[str, str]]:
+    """(code, path) of every path `git status` reports (ignored ones on demand, as `!!`)."""
     extra = ["--ignored"] if ignored else []
     out = git(repo, "status", "--porcelain", "-z", "--untracked-files=all", *extra)
     fields = iter(out.split("\0"))
-    paths = []
+    entries = []
     for field in fields:
         if not field:
             continue
-        paths.append(field[3:])
+        entries.append((field[:2], field[3:]))
         if field[0] in "RC":  # a rename or copy is followed by its source path
             next(fields, None)
-    return paths
+    return entries
+
+
+def changed_paths(repo: Path, *, ignored: bool = False) -> list[str]:
+    """Paths `git status` reports (modified, staged, untracked, unmerged; ignored on demand)."""
+    return [path for _, path in _status_entries(repo, ignored=ignored)]
 
 
 def identity_args(repo: Path) -> list[str]:
@@ -122,15 +127,7 @@ class Status:
 
 def status(repo: Path) -> Status:
     """The changed and the conflicted files of `repo`, from one `git status`."""
-    out = git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored")
-    fields = iter(out.split("\0"))
-    entries = []
-    for field in fields:
-        if not field:
-            continue
-        entries.append((field[:2], field[3:]))
-        if field[0] in "RC":  # a rename or copy is followed by its source path
-            next(fields, None)
+    entries = _status_entries(repo, ignored=True)
     changed = [path for code, path in entries if code != "!!"]
     found = {path for code, path in entries if code in UNMERGED or path.endswith(".rej")}
     found.update(p for p in changed if (repo / p).is_file() and _has_markers(repo / p))
